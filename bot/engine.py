@@ -160,6 +160,7 @@ class _Run:
                 results, usage = analyze_units(engine.analyzer, [self.units[i] for i in batch])
             except AnalyzerError as exc:
                 with self._lock:
+                    self.usage.add(exc.usage)  # failed attempts were billed too
                     if self._failure is None:
                         self._failure = exc
                         log.warning("analyzer %s failed (%s): %s", engine.analyzer.name, exc.kind, exc)

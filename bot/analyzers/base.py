@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Literal, Protocol
 
-from bot.models import AnalysisResult
+from bot.models import AnalysisResult, Usage
 
 FailureKind = Literal[
-    "auth", "rate_limit", "timeout", "server", "connection", "malformed", "refusal", "truncated", "budget"
+    "auth", "config", "rate_limit", "timeout", "server", "connection", "malformed", "refusal", "truncated", "budget"
 ]
 
 
@@ -18,6 +18,7 @@ class AnalyzerError(Exception):
         super().__init__(message)
         self.kind: FailureKind = kind
         self.retryable = retryable
+        self.usage = Usage()  # what the failed attempts cost: every attempt is billed
 
 
 class Analyzer(Protocol):

@@ -1,0 +1,202 @@
+"""The LLM analyzer: one structured-output request per text, under the shared retry policy.
+
+The engine splits articles and runs requests concurrently; this class analyses exactly the text
+it is given. Quotes come back unlocated: grounding finds them in the text (offsets from a model
+are never trusted), so ``offset_hint`` stays unset.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import openai
+import pydantic
+from pydantic import BaseModel, ConfigDict
+
+from bot import llm_client
+from bot.analyzers.base import AnalyzerError
+from bot.config import Settings
+from bot.llm_client import OutputError
+from bot.models import AnalysisResult, ClaimBasis, Finding, Priority, SourceType, Usage
+from bot.prompts import Prompt, load_prompt
+
+log = logging.getLogger(__name__)
+
+PROMPT_NAME = "checklist"
+
+
+def _drop_titles(schema: dict[str, Any]) -> None:
+    # Titles only repeat the field names ("How To Verify"), and the schema is sent with every request.
+    schema.pop("title", None)
+    for prop in schema.get("properties", {}).values():
+        prop.pop("title", None)
+
+
+_STRICT = ConfigDict(extra="forbid", json_schema_extra=_drop_titles)
+
+
+# Strict structured-output schema: every field required, no defaults, enums as Literals, so the
+# SDK's strict JSON schema matches pydantic validation exactly. ``quote`` comes first so the model
+# commits to the article's words before it describes them.
+class ClaimOut(BaseModel):
+    model_config = _STRICT
+    quote: str
+    claim: str
+    basis: ClaimBasis
+    hedge_cues: list[str]
+    why: str
+    how_to_verify: str
+    priority: Priority
+
+
+class SourceOut(BaseModel):
+    model_config = _STRICT
+    quote: str
+    source_phrase: str
+    source_type: SourceType
+    hedge_cues: list[str]
+    why: str
+    how_to_verify: str
+    priority: Priority
+
+
+class ChecklistResponse(BaseModel):
+    model_config = _STRICT
+    claims: list[ClaimOut]
+    sources: list[SourceOut]
+
+
+def supports_temperature(model: str) -> bool:
+    """Reasoning models (o-series, gpt-5) reject any temperature but the default."""
+    bare = model.rsplit("/", 1)[-1]
+    return not bare.startswith(("o1", "o3", "o4", "gpt-5"))
+
+
+def usage_from_raw(raw: Any) -> tuple[int, int]:
+    """(prompt, completion) tokens from a raw HTTP response, even when its content is unusable."""
+    try:
+        usage = raw.http_response.json().get("usage") or {}
+        return int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
+    except (ValueError, AttributeError, TypeError):
+        return 0, 0
+
+
+def to_findings(response: ChecklistResponse) -> list[Finding]:
+    findings: list[Finding] = []
+    for c in response.claims:
+        if not c.quote.strip():
+            continue
+        findings.append(
+            Finding(
+                kind="claim",
+                quote=c.quote,
+                claim=c.claim.strip(),
+                basis=c.basis,
+                hedge_cues=[h for h in c.hedge_cues if h.strip()],
+                why=c.why.strip(),
+                how_to_verify=c.how_to_verify.strip(),
+                priority=c.priority,
+            )
+        )
+    for s in response.sources:
+        if not s.quote.strip():
+            continue
+        findings.append(
+            Finding(
+                kind="source",
+                quote=s.quote,
+                source_type=s.source_type,
+                source_phrase=s.source_phrase.strip() or None,
+                hedge_cues=[h for h in s.hedge_cues if h.strip()],
+                why=s.why.strip(),
+                how_to_verify=s.how_to_verify.strip(),
+                priority=s.priority,
+            )
+        )
+    return findings
+
+
+class LLMAnalyzer:
+    name = "llm"
+
+    def __init__(self, settings: Settings, client: openai.OpenAI | None = None) -> None:
+        self._settings = settings
+        self._client = client
+        self._prompt: Prompt = load_prompt(PROMPT_NAME)
+        self._sampling: dict[str, Any] = {"temperature": 0} if supports_temperature(settings.model) else {}
+
+    @property
+    def cache_identity(self) -> str:
+        prompt = f"{self._prompt.id}.{self._prompt.digest}"
+        return f"llm:{self.model}:{prompt}:{llm_client.endpoint_label(self._settings)}"
+
+    @property
+    def model(self) -> str:
+        return self._settings.model
+
+    @property
+    def prompt_version(self) -> str:
+        return self._prompt.id
+
+    def _get_client(self) -> openai.OpenAI:
+        if self._client is None:
+            self._client = llm_client.build_client(self._settings)
+        return self._client
+
+    def analyze(self, text: str) -> AnalysisResult:
+        usage = Usage()
+        messages = self._prompt.messages(article=text)
+        log.debug("llm analyze: %d chars with prompt %s", len(text), self._prompt.id)
+
+        def attempt() -> ChecklistResponse:
+            client = self._get_client()
+            usage.requests += 1
+            raw = client.chat.completions.with_raw_response.parse(
+                model=self._settings.model,
+                messages=messages,  # type: ignore[arg-type]
+                response_format=ChecklistResponse,
+                **self._sampling,
+            )
+            # Count tokens before parsing: a malformed or truncated answer was still paid for.
+            prompt_tokens, completion_tokens = usage_from_raw(raw)
+            usage.prompt_tokens += prompt_tokens
+            usage.completion_tokens += completion_tokens
+            return self._parse(raw)
+
+        try:
+            parsed = llm_client.call_with_retries(self._settings, attempt, what="checklist request")
+        except AnalyzerError as exc:
+            exc.usage = usage  # spent even though nothing came back
+            raise
+        return AnalysisResult(findings=to_findings(parsed), usage=usage)
+
+    @staticmethod
+    def _parse(raw: Any) -> ChecklistResponse:
+        try:
+            completion = raw.parse()
+        except openai.LengthFinishReasonError:
+            raise OutputError("truncated", "The model's answer was cut off at its length limit") from None
+        except openai.ContentFilterFinishReasonError:
+            raise OutputError("refusal", "The provider's content filter blocked the answer") from None
+        except pydantic.ValidationError as exc:
+            # Covers invalid JSON as well as JSON that does not fit the schema. The message names the
+            # first problem only: pydantic's full text echoes the (article-derived) input.
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "output"
+            raise OutputError(
+                "malformed", f"The model's output did not match the schema ({first['type']} at {where})"
+            ) from None
+        except ValueError:
+            raise OutputError("malformed", "The response body was not valid JSON") from None
+        except (TypeError, AttributeError):  # JSON, but not a chat completion (a non-compliant server)
+            raise OutputError("malformed", "The response was not a chat completion") from None
+        choices = getattr(completion, "choices", None)
+        if not isinstance(choices, list) or not choices:
+            raise OutputError("malformed", "The response had no choices")
+        message = choices[0].message
+        if message.refusal:
+            raise OutputError("refusal", f"The model refused to analyse the text: {message.refusal[:200]}")
+        if message.parsed is None:
+            raise OutputError("malformed", "The model returned no content")
+        return message.parsed

@@ -1,0 +1,443 @@
+"""A local OpenAI-compatible server for tests and benchmarks: ``POST /v1/chat/completions``.
+
+Real wire format, real HTTP: point the real ``openai`` client at ``server.base_url``.
+
+    with OpenAIStandIn(api_key="sk-test") as server:
+        server.script(Scripted.error(429, headers={"Retry-After": "1"}))  # first request
+        ...                                                               # later: default responder
+        server.requests  # every request: parsed JSON body + lower-cased headers
+
+Scripted responses are served first, in order; with the queue empty the ``responder`` answers:
+by default a rule-based "model" that reads the article out of the ``<article>`` tags and returns,
+shaped to the requested ``json_schema``, a source item per sentence with an attribution verb and a
+claim item per sentence with a digit (quotes verbatim). Without ``response_format`` it answers in
+plain text quoting the article (the Q&A path). Token counts are characters / 4 of the messages'
+content and of the completion. Latency: ``latency_seconds`` per request plus
+``seconds_per_token`` per completion token.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+Responder = Callable[[dict[str, Any]], str]
+
+_ARTICLE = re.compile(r"<article>\n?(.*?)\n?</article>", re.DOTALL)
+_SENTENCE = re.compile(r"[^\s.!?*•-][^.!?\n]*(?:[.!?]+[\"”’)]*|$)", re.MULTILINE)  # skips list bullets
+_ATTRIBUTION = re.compile(r"\b(said|says|according to|told|reported|reports|independently verify)\b", re.IGNORECASE)
+_HEDGES = ("reportedly", "about", "could", "may", "might", "allegedly", "estimated", "nearly", "roughly")
+HALLUCINATED_QUOTE = "The minister resigned in disgrace on Tuesday, sources said."
+
+
+def approx_tokens(text: str) -> int:
+    return math.ceil(len(text) / 4) if text else 0
+
+
+@dataclass
+class Scripted:
+    """One scripted reply. ``body`` (dict or raw str) replaces the whole response body; otherwise a
+    normal completion is built from ``content`` (or the responder when ``content`` is None)."""
+
+    status: int = 200
+    body: dict[str, Any] | str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds to stall before answering (longer than the client timeout = timeout)
+    content: str | None = None
+    finish_reason: str = "stop"
+    refusal: str | None = None
+
+    @classmethod
+    def error(
+        cls,
+        status: int,
+        message: str = "scripted error",
+        *,
+        type: str = "server_error",
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Scripted:
+        body = {"error": {"message": message, "type": type, "param": None, "code": code}}
+        return cls(status=status, body=body, headers=headers or {})
+
+    @classmethod
+    def rate_limited(cls, retry_after: str | None = "1", **headers: str) -> Scripted:
+        hdrs = dict(headers)
+        if retry_after is not None:
+            hdrs["Retry-After"] = retry_after
+        return cls.error(429, "Rate limit reached", type="requests", code="rate_limit_exceeded", headers=hdrs)
+
+    @classmethod
+    def stall(cls, seconds: float) -> Scripted:
+        return cls(delay=seconds)
+
+    @classmethod
+    def garbage(cls, content: str = "Sure! Here are the claims: {not json at all") -> Scripted:
+        return cls(content=content)
+
+    @classmethod
+    def truncated(cls, content: str = '{"claims": [{"quote": "The') -> Scripted:
+        return cls(content=content, finish_reason="length")
+
+    @classmethod
+    def refused(cls, refusal: str = "I'm sorry, I can't help with that.") -> Scripted:
+        return cls(content=None, refusal=refusal)
+
+
+@dataclass
+class Recorded:
+    path: str
+    headers: dict[str, str]
+    body: Any
+    usage: dict[str, int] | None = None  # the usage the stand-in reported back, if it answered
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        return self.body.get("messages", []) if isinstance(self.body, dict) else []
+
+    def message(self, role: str) -> str:
+        return next((m.get("content") or "" for m in self.messages if m.get("role") == role), "")
+
+
+# --- the default "model" ------------------------------------------------------------------------
+
+
+def article_of(body: dict[str, Any]) -> str:
+    user = "\n".join(
+        m.get("content") or ""
+        for m in body.get("messages", [])
+        if m.get("role") == "user" and isinstance(m.get("content"), str)
+    )
+    found = _ARTICLE.search(user)
+    return found.group(1) if found else user
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+
+
+def _resolve(schema: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = defs[schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def fill(schema: dict[str, Any], defs: dict[str, Any], hints: dict[str, Any]) -> Any:
+    """A value for ``schema`` that validates, taking values from ``hints`` by property name."""
+    schema = _resolve(schema, defs)
+    if "anyOf" in schema:
+        options = [_resolve(s, defs) for s in schema["anyOf"]]
+        non_null = [s for s in options if s.get("type") != "null"]
+        return fill(non_null[0], defs, hints) if non_null else None
+    if "enum" in schema:
+        return schema["enum"][0]
+    if "const" in schema:
+        return schema["const"]
+    kind = schema.get("type")
+    if kind == "object":
+        out = {}
+        for name, sub in schema.get("properties", {}).items():
+            sub_r = _resolve(sub, defs)
+            hint = hints.get(name)
+            enum = sub_r.get("enum")
+            if hint is not None and (enum is None or hint in enum):
+                out[name] = hint
+            else:
+                out[name] = fill(sub, defs, {})
+        return out
+    return {"array": [], "string": "", "integer": 0, "number": 0, "boolean": False}.get(kind)
+
+
+def _source_type(sentence: str) -> str:
+    low = sentence.lower()
+    if "could not independently verify" in low:
+        return "explicitly_unverified"
+    if re.search(r"\btold (the|a|an) [A-Z]|\breport(s|ed)\b", sentence):
+        return "second_hand"
+    if re.search(r"\b(analysts|experts|critics)\b", low):
+        return "vague_group"
+    return "anonymous"
+
+
+def _source_phrase(sentence: str) -> str:
+    found = re.search(r"(?:according to|per) ([^,.]+)", sentence, re.IGNORECASE)
+    if found:
+        return found.group(1)
+    found = re.search(r"([A-Z]?[\w ]{2,40}?) (?:said|says|told|reported)\b", sentence)
+    return found.group(1).strip() if found else ""
+
+
+def _common(sentence: str) -> dict[str, Any]:
+    return {
+        "quote": sentence,
+        "hedge_cues": [h for h in _HEDGES if re.search(rf"\b{h}\b", sentence)],
+        "why": "Nothing in the article establishes this.",
+        "how_to_verify": "Ask the reporter for the underlying record and confirm it with the original source.",
+        "priority": "medium",
+    }
+
+
+def rule_items(article: str, *, hallucinate: bool = False) -> tuple[list[dict], list[dict]]:
+    """(claims, sources) as hint dicts: the stand-in's whole "analysis"."""
+    claims: list[dict] = []
+    sources: list[dict] = []
+    for sentence in sentences(article):
+        if _ATTRIBUTION.search(sentence):
+            sources.append(
+                _common(sentence)
+                | {
+                    "kind": "source",
+                    "source_type": _source_type(sentence),
+                    "source_phrase": _source_phrase(sentence),
+                }
+            )
+        if re.search(r"\d", sentence):
+            claims.append(
+                _common(sentence) | {"kind": "claim", "claim": sentence, "basis": "disputed_figure", "priority": "high"}
+            )
+    if hallucinate:
+        sources.append(
+            _common(HALLUCINATED_QUOTE) | {"kind": "source", "source_type": "anonymous", "source_phrase": "sources"}
+        )
+    return claims, sources
+
+
+def structured_answer(body: dict[str, Any], *, hallucinate: bool = False) -> str:
+    """JSON for the requested ``json_schema``: claim items into arrays named like "claim", source
+    items into arrays named like "source", both (with their ``kind``) into any other array."""
+    fmt = body["response_format"]["json_schema"]
+    schema = fmt["schema"]
+    defs = schema.get("$defs", {})
+    claims, sources = rule_items(article_of(body), hallucinate=hallucinate)
+    out: dict[str, Any] = {}
+    for name, sub in schema.get("properties", {}).items():
+        sub_r = _resolve(sub, defs)
+        if sub_r.get("type") != "array":
+            out[name] = fill(sub, defs, {})
+            continue
+        picked = claims if "claim" in name else sources if "source" in name else claims + sources
+        out[name] = [fill(sub_r["items"], defs, hints) for hints in picked]
+    return json.dumps(out, ensure_ascii=False)
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2}
+
+
+def text_answer(body: dict[str, Any]) -> str:
+    """Quote the article sentence sharing most words with the question (from ``<question>`` tags)."""
+    user = body.get("messages", [{}])[-1].get("content") or ""
+    found = re.search(r"<question>\n?(.*?)\n?</question>", user, re.DOTALL)
+    question = _words(found.group(1) if found else user)
+    article_sentences = sentences(article_of(body))
+    if not article_sentences:
+        return "The article doesn't say."
+    best = max(article_sentences, key=lambda s: len(_words(s) & question))
+    return f'The article says: "{best}" It does not say more on this.'
+
+
+def default_responder(body: dict[str, Any], *, hallucinate: bool = False) -> str:
+    fmt = body.get("response_format") or {}
+    if fmt.get("type") == "json_schema":
+        return structured_answer(body, hallucinate=hallucinate)
+    if fmt.get("type") == "json_object":
+        claims, sources = rule_items(article_of(body), hallucinate=hallucinate)
+        return json.dumps({"claims": claims, "sources": sources}, ensure_ascii=False)
+    return text_answer(body)
+
+
+# --- the server ---------------------------------------------------------------------------------
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True  # a stalled handler never blocks stop()
+    request_queue_size = 128  # benchmarks open many connections at once
+
+
+class OpenAIStandIn:
+    def __init__(
+        self,
+        *,
+        api_key: str = "sk-standin",
+        responder: Responder | None = None,
+        hallucinate: bool = False,
+        latency_seconds: float = 0.0,
+        seconds_per_token: float = 0.0,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self.api_key = api_key
+        self.hallucinate = hallucinate
+        self.responder: Responder = responder or (lambda body: default_responder(body, hallucinate=self.hallucinate))
+        self.latency_seconds = latency_seconds
+        self.seconds_per_token = seconds_per_token
+        self.requests: list[Recorded] = []
+        self._queue: list[Scripted] = []
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._server = _Server((host, port), self._handler_class())
+        self._thread: threading.Thread | None = None
+
+    # lifecycle
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def start(self) -> OpenAIStandIn:
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()  # wakes handlers stalled on a scripted delay
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread.join(timeout=5)
+            self._thread = None
+        self._server.server_close()
+
+    def __enter__(self) -> OpenAIStandIn:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # scripting and inspection
+    def script(self, *responses: Scripted) -> None:
+        with self._lock:
+            self._queue.extend(responses)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._queue.clear()
+            self.requests.clear()
+
+    @property
+    def completion_requests(self) -> list[Recorded]:
+        with self._lock:
+            return [r for r in self.requests if r.path.endswith("/chat/completions")]
+
+    def total_usage(self) -> dict[str, int]:
+        """Tokens the stand-in billed so far, summed over every answered request."""
+        with self._lock:
+            answered = [r.usage for r in self.requests if r.usage]
+        return {
+            "requests": len(answered),
+            "prompt_tokens": sum(u["prompt_tokens"] for u in answered),
+            "completion_tokens": sum(u["completion_tokens"] for u in answered),
+        }
+
+    def _next(self, recorded: Recorded) -> Scripted | None:
+        with self._lock:
+            self.requests.append(recorded)
+            return self._queue.pop(0) if self._queue else None
+
+    # wire format
+    def completion_body(
+        self, body: dict[str, Any], content: str | None, finish_reason: str, refusal: str | None
+    ) -> dict[str, Any]:
+        prompt_tokens = sum(
+            approx_tokens(m["content"]) for m in body.get("messages", []) if isinstance(m.get("content"), str)
+        )
+        completion_tokens = approx_tokens(content or refusal or "")
+        return {
+            "id": f"chatcmpl-{uuid.uuid4().hex[:24]}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": body.get("model", "standin"),
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": content, "refusal": refusal, "annotations": []},
+                    "finish_reason": finish_reason,
+                    "logprobs": None,
+                }
+            ],
+            "usage": {
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": completion_tokens,
+                "total_tokens": prompt_tokens + completion_tokens,
+            },
+            "system_fingerprint": "fp_standin",
+        }
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        standin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:  # quiet test output
+                pass
+
+            def _send(self, status: int, payload: dict[str, Any] | str, headers: dict[str, str]) -> None:
+                data = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
+                raw = data.encode("utf-8")
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(raw)))
+                    self.send_header("x-request-id", f"req_{uuid.uuid4().hex[:16]}")
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(raw)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a scripted timeout): nothing to answer
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                try:
+                    body: Any = json.loads(raw or b"{}")
+                except ValueError:
+                    body = raw.decode("utf-8", "replace")
+                recorded = Recorded(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+
+                if self.headers.get("Authorization") != f"Bearer {standin.api_key}":
+                    with standin._lock:
+                        standin.requests.append(recorded)
+                    error = {
+                        "message": "Incorrect API key provided.",
+                        "type": "invalid_request_error",
+                        "param": None,
+                        "code": "invalid_api_key",
+                    }
+                    self._send(401, {"error": error}, {})
+                    return
+                if not self.path.rstrip("/").endswith("/chat/completions") or not isinstance(body, dict):
+                    with standin._lock:
+                        standin.requests.append(recorded)
+                    error = {"message": f"Unknown request {self.path}", "type": "invalid_request_error"}
+                    self._send(404, {"error": error | {"param": None, "code": None}}, {})
+                    return
+
+                scripted = standin._next(recorded) or Scripted()
+                if scripted.delay and standin._stopping.wait(scripted.delay):
+                    return
+                if scripted.body is not None:
+                    self._send(scripted.status, scripted.body, scripted.headers)
+                    return
+                content = scripted.content
+                if content is None and scripted.refusal is None:
+                    content = standin.responder(body)
+                reply = standin.completion_body(body, content, scripted.finish_reason, scripted.refusal)
+                recorded.usage = reply["usage"]
+                wait = standin.latency_seconds + standin.seconds_per_token * reply["usage"]["completion_tokens"]
+                if wait and standin._stopping.wait(wait):
+                    return
+                self._send(scripted.status, reply, scripted.headers)
+
+        return Handler
