@@ -1,0 +1,49 @@
+"""The Bolt app, thin: the shared Web API client, the event dedup gate, and the listeners by kind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+
+from bot.slack import dedup
+from bot.slack.listeners import actions, commands, messages, reactions
+from bot.slack.services import Services
+
+# Listeners ack at once and hand checks to the job queue, but status updates edit messages inline;
+# Bolt's default pool of 5 would make the sixth concurrent click wait behind five chat.update calls.
+LISTENER_WORKERS = 32
+
+
+def build_app(services: Services) -> App:
+    settings = services.settings
+    executor = ThreadPoolExecutor(max_workers=LISTENER_WORKERS, thread_name_prefix="fc-listener")
+    services.listener_executor = executor
+    app = App(
+        # The token travels in the client (Bolt warns when both are given); Bolt's auth.test uses it too.
+        client=services.client,
+        signing_secret=settings.slack_signing_secret,
+        listener_executor=executor,
+    )
+    app.middleware(event_dedup(services))
+    for module in (commands, reactions, messages, actions):
+        module.register(app, services)
+    return app
+
+
+def event_dedup(services: Services) -> Callable[..., Any]:
+    """Drop second deliveries of an event (Slack retries after 3 s even while the first still runs)."""
+
+    def middleware(body: dict[str, Any], next: Callable[[], Any]) -> Any:
+        event_id = body.get("event_id")
+        if (
+            body.get("type") == "event_callback"
+            and event_id
+            and not dedup.first_delivery(services.redis, f"evt:{event_id}", dedup.EVENT_TTL_SECONDS)
+        ):
+            return BoltResponse(status=200, body="")
+        return next()
+
+    return middleware

@@ -1,0 +1,1 @@
+"""Bolt listeners, one module per kind of request; each exposes ``register(app, services)``."""

@@ -1,0 +1,59 @@
+"""Buttons under each checklist item: verify, flag, reopen."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from bot.slack.blocks import ACTION_FLAG, ACTION_REOPEN, ACTION_VERIFY
+from bot.slack.services import Services
+from bot.slack.tasks import apply_status, ephemeral
+
+log = logging.getLogger(__name__)
+
+ACTION_NAMES = {ACTION_VERIFY: "verified", ACTION_FLAG: "flag", ACTION_REOPEN: "reopen"}
+
+
+def register(app: App, services: Services) -> None:
+    for action_id in ACTION_NAMES:
+        app.action(action_id)(lambda ack, body, action: handle_click(services, ack, body, action))
+
+
+def parse_value(value: str) -> tuple[str, int, int] | None:
+    """``"{checklist_id}|{version}|{number}"``; the id itself contains ``:`` but never ``|``."""
+    try:
+        checklist_id, version, number = value.rsplit("|", 2)
+        return checklist_id, int(version), int(number)
+    except ValueError:
+        return None
+
+
+def handle_click(services: Services, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    ack()
+    user = (body.get("user") or {}).get("id") or ""
+    channel = (body.get("channel") or {}).get("id") or ""
+    thread_ts = (body.get("message") or {}).get("thread_ts")
+    parsed = parse_value(action.get("value") or "")
+    if parsed is None:
+        return
+    checklist_id, version, number = parsed
+    record = services.state.get_record(checklist_id)
+    if record is None:
+        ephemeral(services, channel, user, "This checklist has expired. Start a new check.", thread_ts)
+        return
+    if version != record.version:
+        ephemeral(
+            services,
+            channel,
+            user,
+            f"That button belongs to an older version of this checklist. Use version {record.version}, "
+            "the latest one in this thread.",
+            thread_ts,
+        )
+        return
+    checklist = services.state.get_checklist(checklist_id)
+    if checklist is None or checklist.item(number) is None:
+        return
+    apply_status(services, record, [number], ACTION_NAMES[action["action_id"]], user)

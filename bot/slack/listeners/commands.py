@@ -1,0 +1,76 @@
+"""``/factcheck <article>``: ack at once (Slack allows 3 s), then hand the check to the job queue.
+
+Slash-command text limit: Slack documents none for the ``text`` field, and the composer accepts a
+message of up to 40,000 characters (Slack changelog, 2018-04 "Truncating really long messages").
+Whether long slash-command text reaches the app whole is not documented, so the bot guards both ways:
+text at or over ``SLACK_MESSAGE_LIMIT`` is treated as cut by Slack, and text longer than
+``settings.max_article_chars`` is refused. Either way the answer suggests the reaction, which reads the
+posted message itself (``conversations.history``) and has no such limit.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from bot.slack import dedup
+from bot.slack.blocks import help_message
+from bot.slack.jobs import Job, QueueFull
+from bot.slack.mrkdwn import decode_incoming
+from bot.slack.services import Services
+
+log = logging.getLogger(__name__)
+
+COMMAND = "/factcheck"
+SLACK_MESSAGE_LIMIT = 40_000  # chat message text; anything this long has most likely been cut
+
+
+def register(app: App, services: Services) -> None:
+    app.command(COMMAND)(lambda ack, command: handle_command(services, ack, command))
+
+
+def handle_command(services: Services, ack: Ack, command: dict[str, Any]) -> None:
+    settings = services.settings
+    raw = command.get("text") or ""
+    if not raw.strip() or raw.strip().lower() in {"help", "?"}:
+        message = help_message(settings.trigger_emoji)
+        ack(text=message.text, blocks=message.blocks)
+        return
+    text = decode_incoming(raw)
+    emoji = settings.trigger_emoji
+    if len(text) > settings.max_article_chars:
+        ack(
+            text=f"The article is {len(text):,} characters; the limit is {settings.max_article_chars:,}. "
+            f"Split it and check the parts, or post them and react with :{emoji}:."
+        )
+        return
+    if len(raw) >= SLACK_MESSAGE_LIMIT:
+        ack(
+            text=f"Your text reached Slack's {SLACK_MESSAGE_LIMIT:,}-character limit, so Slack has probably cut it "
+            f"short. Post the article as a message (or a text snippet) and react to it with :{emoji}: instead."
+        )
+        return
+    trigger_id = command.get("trigger_id")
+    if trigger_id and not dedup.first_delivery(services.redis, f"cmd:{trigger_id}", dedup.COMMAND_TTL_SECONDS):
+        ack()  # the same command delivered twice: the first delivery is being handled
+        return
+    job = Job(
+        kind="check",
+        job_id=f"cmd-{trigger_id or uuid.uuid4().hex}",
+        channel=command["channel_id"],
+        user=command["user_id"],
+        text=text,
+        trigger="command",
+        response_url=command.get("response_url"),
+    )
+    try:
+        services.queue.submit(job)
+    except QueueFull:
+        if trigger_id:
+            dedup.forget(services.redis, f"cmd:{trigger_id}")
+        ack(text="Too many checks are running right now. Try again in a minute.")
+        return
+    ack(text=f"Checking {len(text):,} characters… the checklist will appear in a thread in this channel.")

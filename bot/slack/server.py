@@ -1,0 +1,153 @@
+"""``factcheck serve``: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on ``settings.port``.
+
+HTTP routes: ``POST /slack/events`` (commands, events and interactivity all point here; Bolt checks
+the signature and rejects timestamps more than 5 minutes off), ``GET /healthz``, 404 for the rest.
+The server is the standard library's wsgiref with a thread per request: no new dependency, and each
+request only acks and enqueues, so it is never the bottleneck. Behind a proxy, any WSGI server can
+host ``make_wsgi_app(services)`` instead.
+
+SIGTERM/SIGINT: stop accepting, finish the requests and jobs in flight, then exit.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import redis
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.error import BoltError
+
+from bot import store
+from bot.config import Settings
+from bot.slack.app import build_app
+from bot.slack.jobs import shutdown_queue
+from bot.slack.services import Services, build_services
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def make_wsgi_app(services: Services, app: App | None = None) -> WSGIApp:
+    bolt = SlackRequestHandler(app or build_app(services), path=EVENTS_PATH)
+
+    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
+        if path == EVENTS_PATH and method == "POST":
+            return bolt(environ, start_response)
+        if path == HEALTH_PATH and method in ("GET", "HEAD"):
+            return _health(services, start_response)
+        start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
+        return [b"Not Found"]
+
+    return wsgi
+
+
+def _health(services: Services, start_response: Callable[..., Any]) -> Iterable[bytes]:
+    try:
+        redis_ok = bool(services.redis.ping())
+    except (redis.RedisError, OSError):
+        redis_ok = False
+    body = json.dumps({"ok": redis_ok, "redis": redis_ok}).encode()
+    # 503 when Redis is down: a load balancer stops sending traffic that could not be handled.
+    start_response("200 OK" if redis_ok else "503 Service Unavailable", [("Content-Type", "application/json")])
+    return [body]
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = False
+    block_on_close = True  # server_close() waits for requests in flight
+    allow_reuse_address = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # request lines are debug noise, not info
+        log.debug("%s " + format, self.address_string(), *args)
+
+
+def start_http_server(
+    services: Services, host: str = "127.0.0.1", port: int = 0, app: App | None = None
+) -> tuple[WSGIServer, threading.Thread]:
+    """Serve in a background thread; ``server.server_port`` is the bound port (useful with ``port=0``)."""
+    server = make_server(
+        host, port, make_wsgi_app(services, app), server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
+    )
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+    thread.start()
+    return server, thread
+
+
+def stop_http_server(server: WSGIServer, thread: threading.Thread, services: Services) -> None:
+    """Graceful: stop accepting, let requests then jobs in flight finish."""
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+    if services.listener_executor is not None:
+        services.listener_executor.shutdown(wait=True)
+    shutdown_queue(services.queue)
+
+
+def _say(message: str) -> None:
+    print(f"factcheck: {message}", file=sys.stderr)
+
+
+def serve(settings: Settings) -> int:
+    socket_mode = bool(settings.slack_app_token)
+    required = {"SLACK_BOT_TOKEN": settings.slack_bot_token}
+    if not socket_mode:  # Socket Mode requests are not signed: there is no HTTP request to sign
+        required["SLACK_SIGNING_SECRET"] = settings.slack_signing_secret
+    missing = [name for name, value in required.items() if not value]
+    if missing:
+        _say(f"{' and '.join(missing)} must be set to serve Slack (SLACK_APP_TOKEN too for Socket Mode).")
+        return EXIT_USAGE
+    try:
+        services = build_services(settings)
+        app = build_app(services)
+    except (redis.RedisError, OSError) as exc:
+        _say(f"cannot reach Redis ({exc}); set REDIS_URL to a running server, or unset it for the embedded one.")
+        return EXIT_FAILED
+    except BoltError as exc:
+        _say(f"Slack refused the bot token: {exc}")
+        return EXIT_FAILED
+
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: object) -> None:
+        log.warning("signal %d: shutting down after the work in flight", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
+    if socket_mode:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        # The shared client: apps.connections.open also goes to SLACK_API_URL, with the same retries.
+        handler = SocketModeHandler(app, settings.slack_app_token, web_client=services.client)
+        handler.connect()  # returns at once; the client runs in its own threads
+        _say(f"connected to Slack in Socket Mode ({store.describe(services.redis)})")
+        stop.wait()
+        handler.close()
+        if services.listener_executor is not None:
+            services.listener_executor.shutdown(wait=True)
+        shutdown_queue(services.queue)
+        return EXIT_OK
+
+    server, thread = start_http_server(services, "0.0.0.0", settings.port, app)
+    _say(f"listening on http://0.0.0.0:{server.server_port}{EVENTS_PATH} ({store.describe(services.redis)})")
+    stop.wait()
+    stop_http_server(server, thread, services)
+    return EXIT_OK

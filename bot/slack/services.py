@@ -1,0 +1,72 @@
+"""Everything a listener or a job needs, built once per process."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import redis
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot import store
+from bot.config import Settings
+from bot.engine import Engine
+from bot.factory import build_engine
+from bot.slack.jobs import InProcessQueue, JobQueue
+from bot.slack.state import StateStore
+
+JOB_WORKERS = 8  # checks at once in this process; each may itself run several LLM requests
+JOB_MAX_PENDING = 200
+WEB_TIMEOUT_SECONDS = 15
+RATE_LIMIT_RETRIES = 3  # Retry-After is honoured; chat.postMessage allows ~1 message/s per channel
+SERVER_ERROR_RETRIES = 2
+
+
+def make_web_client(settings: Settings) -> WebClient:
+    """One client for Bolt and the jobs: every Web API call (Bolt's auth.test too) goes to SLACK_API_URL."""
+    client = WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=WEB_TIMEOUT_SECONDS,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=1),
+            RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+            ServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
+        ],
+    )
+    return client
+
+
+@dataclass
+class Services:
+    settings: Settings
+    redis: redis.Redis
+    engine: Engine
+    state: StateStore
+    client: WebClient
+    queue: JobQueue = field(repr=False)
+    listener_executor: ThreadPoolExecutor | None = field(default=None, repr=False)  # set by build_app
+
+
+def build_services(
+    settings: Settings, redis_client: redis.Redis | None = None, queue: JobQueue | None = None
+) -> Services:
+    client_redis = redis_client if redis_client is not None else store.connect(settings.redis_url)
+    services = Services(
+        settings=settings,
+        redis=client_redis,
+        engine=build_engine(settings, redis_client=client_redis),
+        state=StateStore(client_redis),
+        client=make_web_client(settings),
+        queue=queue,  # type: ignore[arg-type]  # set just below: the runner needs the services
+    )
+    if queue is None:
+        from bot.slack.tasks import run_job
+
+        services.queue = InProcessQueue(lambda job: run_job(services, job), JOB_WORKERS, JOB_MAX_PENDING)
+    return services

@@ -1,0 +1,170 @@
+"""Checklist threads in Redis, so the bot picks up where it left off after a restart.
+
+Keys (``{id}`` is the checklist id, ``"{channel}:{thread_ts}"``):
+- ``fc:rec:{id}``: the ThreadRecord (JSON). The id *is* the thread, so lookup by thread needs no index.
+- ``fc:checklist:{id}``: the current Checklist (JSON); ``fc:article:{id}``: the article text
+  (recheck and questions need it).
+- ``fc:status:{id}``: a hash, one field per item number. Each click writes only its own field, so two
+  editors clicking at once cannot overwrite each other's update.
+- ``fc:history:{id}``: a list of HistoryEntry (JSON), oldest first.
+- ``fc:job:{job_id}``: the message timestamps a job has posted so far (a rerun reuses them).
+- ``fc:rendered:{id}``: a hash, message index -> digest of its last posted blocks (skip no-op updates).
+Everything expires ``STATE_TTL_SECONDS`` after the last write to the thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+
+import redis
+
+from bot.models import Checklist
+from bot.slack.records import HistoryEntry, ItemStatus, Status, ThreadRecord
+from bot.text import normalize
+
+STATE_TTL_SECONDS = 30 * 24 * 3600  # a story is usually published or dropped within a month
+JOB_TTL_SECONDS = 24 * 3600
+LOCK_TIMEOUT_SECONDS = 30  # a crashed holder frees the thread after this long
+LOCK_WAIT_SECONDS = 20
+
+
+def checklist_id_for(channel: str, thread_ts: str) -> str:
+    return f"{channel}:{thread_ts}"
+
+
+def _text(value: bytes | str | None) -> str | None:
+    if value is None:
+        return None
+    return value.decode("utf-8") if isinstance(value, bytes) else value
+
+
+class StateStore:
+    def __init__(self, client: redis.Redis, ttl: int = STATE_TTL_SECONDS) -> None:
+        self.redis = client
+        self.ttl = ttl
+
+    # -- records -------------------------------------------------------------------------------
+    def get_record(self, checklist_id: str) -> ThreadRecord | None:
+        raw = _text(self.redis.get(f"fc:rec:{checklist_id}"))
+        return ThreadRecord.model_validate_json(raw) if raw else None
+
+    def record_for_thread(self, channel: str, thread_ts: str) -> ThreadRecord | None:
+        return self.get_record(checklist_id_for(channel, thread_ts))
+
+    def save_record(self, record: ThreadRecord) -> None:
+        self.redis.set(f"fc:rec:{record.checklist_id}", record.model_dump_json(), ex=self.ttl)
+
+    def save_checklist(
+        self, record: ThreadRecord, checklist: Checklist, article: str, statuses: dict[int, ItemStatus]
+    ) -> None:
+        """Store a (re)checked thread in one transaction: a reader never sees new items with old statuses."""
+        cid = record.checklist_id
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.set(f"fc:rec:{cid}", record.model_dump_json(), ex=self.ttl)
+        pipe.set(f"fc:checklist:{cid}", checklist.model_dump_json(), ex=self.ttl)
+        pipe.set(f"fc:article:{cid}", article, ex=self.ttl)
+        pipe.delete(f"fc:status:{cid}", f"fc:rendered:{cid}")
+        if statuses:
+            pipe.hset(f"fc:status:{cid}", mapping={str(n): s.model_dump_json() for n, s in statuses.items()})
+            pipe.expire(f"fc:status:{cid}", self.ttl)
+        pipe.execute()
+
+    def get_checklist(self, checklist_id: str) -> Checklist | None:
+        raw = _text(self.redis.get(f"fc:checklist:{checklist_id}"))
+        return Checklist.model_validate_json(raw) if raw else None
+
+    def get_article(self, checklist_id: str) -> str | None:
+        return _text(self.redis.get(f"fc:article:{checklist_id}"))
+
+    # -- statuses and history ------------------------------------------------------------------
+    def statuses(self, checklist_id: str) -> dict[int, ItemStatus]:
+        raw = self.redis.hgetall(f"fc:status:{checklist_id}")
+        return {int(_text(k) or 0): ItemStatus.model_validate_json(_text(v) or "{}") for k, v in raw.items()}
+
+    def set_status(
+        self, checklist_id: str, numbers: list[int], status: Status, user: str, note: str | None = None
+    ) -> None:
+        now = time.time()
+        value = ItemStatus(status=status, by=user, at=now, note=note)
+        key = f"fc:status:{checklist_id}"
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hset(key, mapping={str(n): value.model_dump_json() for n in numbers})
+        pipe.expire(key, self.ttl)
+        pipe.execute()
+
+    def add_history(self, checklist_id: str, entry: HistoryEntry) -> None:
+        key = f"fc:history:{checklist_id}"
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.rpush(key, entry.model_dump_json())
+        pipe.expire(key, self.ttl)
+        pipe.execute()
+
+    def history(self, checklist_id: str) -> list[HistoryEntry]:
+        return [
+            HistoryEntry.model_validate_json(_text(v) or "{}")
+            for v in self.redis.lrange(f"fc:history:{checklist_id}", 0, -1)
+        ]
+
+    # -- idempotent jobs -----------------------------------------------------------------------
+    def job_get(self, job_id: str) -> dict[str, str]:
+        raw = self.redis.hgetall(f"fc:job:{job_id}")
+        return {_text(k) or "": _text(v) or "" for k, v in raw.items()}
+
+    def job_set(self, job_id: str, **fields: str) -> None:
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hset(f"fc:job:{job_id}", mapping=fields)
+        pipe.expire(f"fc:job:{job_id}", JOB_TTL_SECONDS)
+        pipe.execute()
+
+    # -- rendered digests: skip chat.update calls that would change nothing ----------------------
+    def rendered_changed(self, checklist_id: str, index: int, blocks: list[dict]) -> bool:
+        digest = hashlib.sha256(json.dumps(blocks, sort_keys=True).encode()).hexdigest()[:32]
+        key = f"fc:rendered:{checklist_id}"
+        old = _text(self.redis.hget(key, str(index)))
+        return old != digest
+
+    def mark_rendered(self, checklist_id: str, index: int, blocks: list[dict]) -> None:
+        digest = hashlib.sha256(json.dumps(blocks, sort_keys=True).encode()).hexdigest()[:32]
+        key = f"fc:rendered:{checklist_id}"
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hset(key, str(index), digest)
+        pipe.expire(key, self.ttl)
+        pipe.execute()
+
+    @contextmanager
+    def thread_lock(self, checklist_id: str) -> Iterator[None]:
+        """Serialize render-and-update of one thread: without it a slow updater could post stale statuses
+        over a newer render."""
+        lock = self.redis.lock(
+            f"fc:lock:{checklist_id}", timeout=LOCK_TIMEOUT_SECONDS, blocking_timeout=LOCK_WAIT_SECONDS
+        )
+        acquired = lock.acquire()
+        try:
+            yield
+        finally:
+            if acquired:
+                with suppress(redis.exceptions.LockError):  # expired while we worked: nothing to release
+                    lock.release()
+
+
+def quote_key(kind: str, quote: str) -> tuple[str, str]:
+    return kind, normalize(quote).casefold()
+
+
+def carry_statuses(old: Checklist, old_statuses: dict[int, ItemStatus], new: Checklist) -> dict[int, ItemStatus]:
+    """Statuses of items whose quote (normalized) and kind survive a recheck, renumbered to the new items."""
+    by_quote: dict[tuple[str, str], ItemStatus] = {}
+    for item in old.items:
+        status = old_statuses.get(item.number)
+        if status is not None and status.status != "open":
+            by_quote.setdefault(quote_key(item.kind, item.quote), status)
+    carried: dict[int, ItemStatus] = {}
+    for item in new.items:
+        status = by_quote.get(quote_key(item.kind, item.quote))
+        if status is not None:
+            carried[item.number] = status
+    return carried

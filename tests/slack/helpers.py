@@ -1,0 +1,45 @@
+"""Reading what the bot posted, from the stand-in's record."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tests.standins.slack_api import Call, SlackAPIStandIn, _block_texts
+
+
+def call_texts(call: Call) -> list[str]:
+    """Every piece of text a call would show: ``text`` and all block texts."""
+    blocks = call.params.get("blocks")
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    return [call.params.get("text") or "", *_block_texts(blocks or [])]
+
+
+def all_posted_text(slack: SlackAPIStandIn) -> str:
+    methods = ("chat.postMessage", "chat.update", "chat.postEphemeral", "response_url")
+    return "\n".join(t for c in slack.calls if c.method in methods for t in call_texts(c))
+
+
+def posts_in_thread(slack: SlackAPIStandIn, thread_ts: str) -> list[Call]:
+    return [c for c in slack.calls_to("chat.postMessage") if c.params.get("thread_ts") == thread_ts]
+
+
+def top_level_posts(slack: SlackAPIStandIn) -> list[Call]:
+    return [c for c in slack.calls_to("chat.postMessage") if not c.params.get("thread_ts")]
+
+
+def button_values(messages: list[dict[str, Any]], action_id: str = "fc_verify") -> list[str]:
+    values = []
+    for message in messages:
+        for block in message.get("blocks") or []:
+            for element in block.get("elements") or []:
+                if element.get("action_id") == action_id:
+                    values.append(element["value"])
+    return values
+
+
+def item_numbers(messages: list[dict[str, Any]]) -> list[int]:
+    """The item numbers shown, read from the buttons (each item has exactly one of verify or reopen)."""
+    values = button_values(messages, "fc_verify") + button_values(messages, "fc_reopen")
+    return sorted(int(v.rsplit("|", 1)[1]) for v in values)

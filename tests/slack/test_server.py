@@ -1,0 +1,73 @@
+"""``factcheck serve`` as a real process: configuration errors, health, graceful shutdown."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.slack.server import EXIT_USAGE, serve
+from tests.slack.conftest import SECRET, TOKEN, wait_until
+from tests.standins.slack_api import SlackAPIStandIn
+
+
+def test_missing_credentials_exit_2_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert serve(Settings(slack_bot_token=None, slack_signing_secret=None)) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET" in err
+    assert serve(Settings(slack_bot_token="xoxb-1", slack_signing_secret=None)) == EXIT_USAGE
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _health(port: int) -> dict | None:
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        conn.request("GET", "/healthz")
+        response = conn.getresponse()
+        return json.loads(response.read()) if response.status == 200 else None
+    except OSError:
+        return None
+
+
+def test_serve_answers_health_and_stops_on_sigterm(slack: SlackAPIStandIn, tmp_path: Path) -> None:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": slack.base_url,
+        "PORT": str(port),
+        "XDG_CACHE_HOME": str(tmp_path),  # the embedded Redis lives here unless REDIS_URL is set
+    }
+    env.pop("SLACK_APP_TOKEN", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve"],
+        env=env,
+        cwd=Path(__file__).parents[2],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert wait_until(lambda: _health(port), timeout=30) == {"ok": True, "redis": True}
+        assert slack.calls_to("auth.test")  # Bolt's own token check went to SLACK_API_URL
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        if process.stderr:
+            process.stderr.close()
