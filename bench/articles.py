@@ -27,10 +27,18 @@ MONTHS = ["March", "June", "September", "December"]
 
 def sentence(rng: random.Random) -> str:
     text = rng.choice(TEMPLATES).format(
-        place=rng.choice(PLACES), person=rng.choice(PEOPLE), outlet=rng.choice(OUTLETS),
-        day=rng.choice(DAYS), month=rng.choice(MONTHS), n=rng.randint(12, 90_000), pct=rng.randint(2, 40),
-        hours=rng.randint(2, 72), year=rng.randint(2001, 2022), days=rng.randint(3, 90),
-        votes=rng.randint(5, 30), against=rng.randint(0, 4),
+        place=rng.choice(PLACES),
+        person=rng.choice(PEOPLE),
+        outlet=rng.choice(OUTLETS),
+        day=rng.choice(DAYS),
+        month=rng.choice(MONTHS),
+        n=rng.randint(12, 90_000),
+        pct=rng.randint(2, 40),
+        hours=rng.randint(2, 72),
+        year=rng.randint(2001, 2022),
+        days=rng.randint(3, 90),
+        votes=rng.randint(5, 30),
+        against=rng.randint(0, 4),
     )
     return text[0].upper() + text[1:]
 

@@ -68,6 +68,8 @@ def _health(services: Services, start_response: Callable[..., Any]) -> Iterable[
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    # socketserver's default backlog of 5 resets connections when Slack delivers a burst at once.
+    request_queue_size = 1024
     daemon_threads = False
     block_on_close = True  # server_close() waits for requests in flight
     allow_reuse_address = True
