@@ -39,6 +39,24 @@ def _str(env: Mapping[str, str], name: str, default: str | None = None) -> str |
     return value or default
 
 
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be 1 or 0 (true or false), got {raw!r}")
+
+
+def _log_level(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = env.get(name, "").strip().upper() or default
+    if raw not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise ConfigError(f"{name} must be DEBUG, INFO, WARNING or ERROR, got {raw!r}")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     # LLM
@@ -61,6 +79,21 @@ class Settings:
     slack_api_url: str = "https://slack.com/api/"
     port: int = 3000
     trigger_emoji: str = "mag"
+    # Limits (0 = unlimited): checks per user and per channel in a sliding window, LLM tokens per UTC day
+    user_limit: int = 20  # FACTCHECK_USER_LIMIT
+    channel_limit: int = 60  # FACTCHECK_CHANNEL_LIMIT
+    limit_window_seconds: int = 3600  # FACTCHECK_LIMIT_WINDOW
+    daily_token_budget: int = 2_000_000  # FACTCHECK_DAILY_TOKEN_BUDGET; when spent, checks run offline
+    # Queue and workers
+    job_timeout_seconds: int = 900  # FACTCHECK_JOB_TIMEOUT: one job (a long article on a slow LLM) at most
+    worker_heartbeat_seconds: int = 10  # FACTCHECK_WORKER_HEARTBEAT: a worker silent 3x this long is dead
+    queue_max_pending: int = 500  # FACTCHECK_QUEUE_MAX_PENDING: submits beyond this are refused (QueueFull)
+    # FACTCHECK_INPROCESS_WORKER: worker threads inside `factcheck serve` (checks at once per web process);
+    # 0 = web only: the process acks and queues, separate `factcheck worker` processes run the checks.
+    inprocess_workers: int = 4
+    # Logs (serve and worker): one JSON object per line unless FACTCHECK_LOG_JSON=0
+    log_level: str = "INFO"  # FACTCHECK_LOG_LEVEL
+    log_json: bool = True  # FACTCHECK_LOG_JSON
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -90,4 +123,14 @@ class Settings:
             slack_api_url=api_url,
             port=_int(env, "PORT", cls.port, minimum=1),
             trigger_emoji=(_str(env, "FACTCHECK_TRIGGER_EMOJI", cls.trigger_emoji) or "mag").strip(":"),
+            user_limit=_int(env, "FACTCHECK_USER_LIMIT", cls.user_limit),
+            channel_limit=_int(env, "FACTCHECK_CHANNEL_LIMIT", cls.channel_limit),
+            limit_window_seconds=_int(env, "FACTCHECK_LIMIT_WINDOW", cls.limit_window_seconds, minimum=1),
+            daily_token_budget=_int(env, "FACTCHECK_DAILY_TOKEN_BUDGET", cls.daily_token_budget),
+            job_timeout_seconds=_int(env, "FACTCHECK_JOB_TIMEOUT", cls.job_timeout_seconds, minimum=10),
+            worker_heartbeat_seconds=_int(env, "FACTCHECK_WORKER_HEARTBEAT", cls.worker_heartbeat_seconds, minimum=1),
+            queue_max_pending=_int(env, "FACTCHECK_QUEUE_MAX_PENDING", cls.queue_max_pending, minimum=1),
+            inprocess_workers=_int(env, "FACTCHECK_INPROCESS_WORKER", cls.inprocess_workers),
+            log_level=_log_level(env, "FACTCHECK_LOG_LEVEL", cls.log_level),
+            log_json=_bool(env, "FACTCHECK_LOG_JSON", cls.log_json),
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import redis
 
@@ -25,10 +26,17 @@ def build_analyzer(settings: Settings, *, offline: bool = False) -> Analyzer:
 
 
 def build_engine(
-    settings: Settings, *, offline: bool = False, redis_client: redis.Redis | None = None
+    settings: Settings,
+    *,
+    offline: bool = False,
+    redis_client: redis.Redis | None = None,
+    wrap: Callable[[Analyzer], Analyzer] | None = None,
 ) -> Engine:
+    """``wrap`` decorates the LLM analyzer (metrics, token accounting); the offline one needs none."""
     analyzer = build_analyzer(settings, offline=offline)
     fallback = None if analyzer.name == "offline" else OfflineAnalyzer()
+    if wrap is not None and fallback is not None:
+        analyzer = wrap(analyzer)
     client = redis_client if redis_client is not None else store.connect(settings.redis_url)
     return Engine(
         analyzer,

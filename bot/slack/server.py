@@ -1,12 +1,15 @@
 """``factcheck serve``: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on ``settings.port``.
 
 HTTP routes: ``POST /slack/events`` (commands, events and interactivity all point here; Bolt checks
-the signature and rejects timestamps more than 5 minutes off), ``GET /healthz``, 404 for the rest.
+the signature and rejects timestamps more than 5 minutes off), ``GET /healthz``, ``GET /metrics``
+(Prometheus), 404 for the rest. Unless ``FACTCHECK_INPROCESS_WORKER=0``, the process also runs
+worker threads that take jobs from the Redis queue, so one command runs everything.
 The server is the standard library's wsgiref with a thread per request: no new dependency, and each
 request only acks and enqueues, so it is never the bottleneck. Behind a proxy, any WSGI server can
 host ``make_wsgi_app(services)`` instead.
 
-SIGTERM/SIGINT: stop accepting, finish the requests and jobs in flight, then exit.
+SIGTERM/SIGINT: stop accepting, finish the requests and the jobs in hand, then exit (jobs still
+queued stay in Redis for the next worker).
 """
 
 from __future__ import annotations
@@ -26,8 +29,9 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.error import BoltError
 
-from bot import store
+from bot import metrics, store
 from bot.config import Settings
+from bot.logs import configure_logging
 from bot.slack.app import build_app
 from bot.slack.jobs import shutdown_queue
 from bot.slack.services import Services, build_services
@@ -37,6 +41,7 @@ log = logging.getLogger(__name__)
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -50,6 +55,10 @@ def make_wsgi_app(services: Services, app: App | None = None) -> WSGIApp:
             return bolt(environ, start_response)
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return _health(services, start_response)
+        if path == METRICS_PATH and method == "GET":
+            body, content_type = metrics.render_metrics()
+            start_response("200 OK", [("Content-Type", content_type)])
+            return [body]
         start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
         return [b"Not Found"]
 
@@ -92,14 +101,30 @@ def start_http_server(
     return server, thread
 
 
+def start_worker(services: Services) -> None:
+    """Worker threads in this process (``FACTCHECK_INPROCESS_WORKER``, 0 for a web-only process)."""
+    if services.settings.inprocess_workers > 0 and services.worker is None:
+        from bot.worker import start_in_process_worker
+
+        services.worker = start_in_process_worker(services)
+
+
+def stop_background(services: Services) -> None:
+    """Listeners in flight finish, then the workers finish the jobs in hand."""
+    if services.listener_executor is not None:
+        services.listener_executor.shutdown(wait=True)
+    if services.worker is not None:
+        services.worker.stop(timeout=services.settings.job_timeout_seconds)
+        services.worker = None
+    shutdown_queue(services.queue)
+
+
 def stop_http_server(server: WSGIServer, thread: threading.Thread, services: Services) -> None:
-    """Graceful: stop accepting, let requests then jobs in flight finish."""
+    """Graceful: stop accepting, let requests then jobs in hand finish."""
     server.shutdown()
     server.server_close()
     thread.join(timeout=10)
-    if services.listener_executor is not None:
-        services.listener_executor.shutdown(wait=True)
-    shutdown_queue(services.queue)
+    stop_background(services)
 
 
 def _say(message: str) -> None:
@@ -115,6 +140,7 @@ def serve(settings: Settings) -> int:
     if missing:
         _say(f"{' and '.join(missing)} must be set to serve Slack (SLACK_APP_TOKEN too for Socket Mode).")
         return EXIT_USAGE
+    configure_logging(settings.log_level, json=settings.log_json)
     try:
         services = build_services(settings)
         app = build_app(services)
@@ -138,16 +164,16 @@ def serve(settings: Settings) -> int:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         # The shared client: apps.connections.open also goes to SLACK_API_URL, with the same retries.
+        start_worker(services)
         handler = SocketModeHandler(app, settings.slack_app_token, web_client=services.client)
         handler.connect()  # returns at once; the client runs in its own threads
         _say(f"connected to Slack in Socket Mode ({store.describe(services.redis)})")
         stop.wait()
         handler.close()
-        if services.listener_executor is not None:
-            services.listener_executor.shutdown(wait=True)
-        shutdown_queue(services.queue)
+        stop_background(services)
         return EXIT_OK
 
+    start_worker(services)
     server, thread = start_http_server(services, "0.0.0.0", settings.port, app)
     _say(f"listening on http://0.0.0.0:{server.server_port}{EVENTS_PATH} ({store.describe(services.redis)})")
     stop.wait()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import redis
 from slack_sdk import WebClient
@@ -17,11 +18,12 @@ from bot import store
 from bot.config import Settings
 from bot.engine import Engine
 from bot.factory import build_engine
-from bot.slack.jobs import InProcessQueue, JobQueue
+from bot.limits import Limits
+from bot.metrics import MeteredAnalyzer
+from bot.queue import RQJobQueue
+from bot.slack.jobs import JobQueue
 from bot.slack.state import StateStore
 
-JOB_WORKERS = 8  # checks at once in this process; each may itself run several LLM requests
-JOB_MAX_PENDING = 200
 WEB_TIMEOUT_SECONDS = 15
 RATE_LIMIT_RETRIES = 3  # Retry-After is honoured; chat.postMessage allows ~1 message/s per channel
 SERVER_ERROR_RETRIES = 2
@@ -46,27 +48,33 @@ def make_web_client(settings: Settings) -> WebClient:
 class Services:
     settings: Settings
     redis: redis.Redis
-    engine: Engine
+    engine: Engine  # the LLM when one is configured, with the offline analyzer as its fallback
+    offline_engine: Engine  # when the day's LLM token budget is spent
     state: StateStore
+    limits: Limits
     client: WebClient
     queue: JobQueue = field(repr=False)
     listener_executor: ThreadPoolExecutor | None = field(default=None, repr=False)  # set by build_app
+    worker: Any = field(default=None, repr=False)  # the in-process worker, when this process runs one
 
 
 def build_services(
     settings: Settings, redis_client: redis.Redis | None = None, queue: JobQueue | None = None
 ) -> Services:
+    """``queue`` defaults to the Redis job queue that every web and worker process shares."""
     client_redis = redis_client if redis_client is not None else store.connect(settings.redis_url)
-    services = Services(
+    limits = Limits(client_redis, settings)
+    return Services(
         settings=settings,
         redis=client_redis,
-        engine=build_engine(settings, redis_client=client_redis),
+        engine=build_engine(
+            settings,
+            redis_client=client_redis,
+            wrap=lambda analyzer: MeteredAnalyzer(analyzer, on_tokens=limits.record_tokens),
+        ),
+        offline_engine=build_engine(settings, offline=True, redis_client=client_redis),
         state=StateStore(client_redis),
+        limits=limits,
         client=make_web_client(settings),
-        queue=queue,  # type: ignore[arg-type]  # set just below: the runner needs the services
+        queue=queue if queue is not None else RQJobQueue.from_settings(client_redis, settings),
     )
-    if queue is None:
-        from bot.slack.tasks import run_job
-
-        services.queue = InProcessQueue(lambda job: run_job(services, job), JOB_WORKERS, JOB_MAX_PENDING)
-    return services

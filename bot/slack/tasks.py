@@ -22,8 +22,10 @@ from collections.abc import Callable
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
+from bot import metrics
 from bot.analyzers.base import AnalyzerError
 from bot.engine import CheckFailed, Progress
+from bot.limits import BUDGET_REASON_PREFIX
 from bot.models import Checklist
 from bot.slack.blocks import (
     SlackMessage,
@@ -159,11 +161,17 @@ def _progress_updater(services: Services, channel: str, ts: str) -> Callable[[Pr
 
 
 def _analyze(services: Services, job: Job, text: str, thread_ts: str, placeholder_ts: str) -> Checklist | None:
+    # The day's LLM token budget, once spent, sends checks to the offline analyzer; the checklist says so.
+    budget_reason = services.limits.budget_spent_reason() if services.engine.analyzer.name == "llm" else None
+    engine = services.offline_engine if budget_reason else services.engine
+    started = time.monotonic()
     try:
-        return services.engine.check(text, _progress_updater(services, job.channel, placeholder_ts))
+        checklist = engine.check(text, _progress_updater(services, job.channel, placeholder_ts))
     except InputError as exc:
+        metrics.count_check("none", "bad_input")
         _tell(services, job, str(exc), thread_ts, placeholder_ts)
     except CheckFailed as exc:
+        metrics.count_check(services.engine.analyzer.name, "failed")
         log.warning("job %s: check failed: %s", job.job_id, exc)
         _tell(
             services,
@@ -173,6 +181,11 @@ def _analyze(services: Services, job: Job, text: str, thread_ts: str, placeholde
             thread_ts,
             placeholder_ts,
         )
+    else:
+        if budget_reason:
+            checklist.stats.fallback_reason = BUDGET_REASON_PREFIX + budget_reason
+        metrics.record_checklist(checklist, time.monotonic() - started)
+        return checklist
     return None
 
 

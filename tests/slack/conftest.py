@@ -25,6 +25,7 @@ def settings(slack: SlackAPIStandIn) -> Settings:
         slack_signing_secret=SECRET,
         slack_api_url=slack.base_url,
         max_article_chars=60_000,
+        worker_heartbeat_seconds=1,  # idle workers look up every second: a test's teardown stops them fast
     )
 
 

@@ -19,7 +19,7 @@ import redis
 from slack_sdk.signature import SignatureVerifier
 
 from bot.config import Settings
-from bot.slack.server import start_http_server, stop_http_server
+from bot.slack.server import start_http_server, start_worker, stop_http_server
 from bot.slack.services import Services, build_services
 from tests.standins.slack_api import SlackAPIStandIn
 
@@ -231,5 +231,6 @@ def wait_until(predicate: Callable[[], Any], timeout: float = 20.0, interval: fl
 
 def start_bot(settings: Settings, redis_client: redis.Redis, slack: SlackAPIStandIn) -> Bot:
     services = build_services(settings, redis_client=redis_client)
+    start_worker(services)
     server, thread = start_http_server(services, "127.0.0.1", 0)
     return Bot(services, slack, server.server_port, server, thread)

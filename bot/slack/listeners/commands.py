@@ -16,6 +16,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
+from bot import metrics
 from bot.slack import dedup
 from bot.slack.blocks import help_message
 from bot.slack.jobs import Job, QueueFull
@@ -56,6 +57,13 @@ def handle_command(services: Services, ack: Ack, command: dict[str, Any]) -> Non
     trigger_id = command.get("trigger_id")
     if trigger_id and not dedup.first_delivery(services.redis, f"cmd:{trigger_id}", dedup.COMMAND_TTL_SECONDS):
         ack()  # the same command delivered twice: the first delivery is being handled
+        return
+    decision = services.limits.check_request(command["user_id"], command["channel_id"])
+    if not decision.allowed:
+        metrics.count_limited(decision.limit)
+        if trigger_id:
+            dedup.forget(services.redis, f"cmd:{trigger_id}")
+        ack(text=decision.message)
         return
     job = Job(
         kind="check",

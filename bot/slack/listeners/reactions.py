@@ -9,6 +9,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import metrics
 from bot.slack import dedup
 from bot.slack.jobs import Job, QueueFull
 from bot.slack.mrkdwn import decode_incoming
@@ -58,6 +59,12 @@ def handle_reaction(services: Services, event: dict[str, Any], context: BoltCont
         return
     if services.state.record_for_thread(channel, ts) is not None:
         return  # checked before; the thread already holds the checklist (say "recheck" there)
+    decision = services.limits.check_request(user, channel)
+    if not decision.allowed:
+        metrics.count_limited(decision.limit)
+        dedup.forget(services.redis, key)  # reacting again later works
+        ephemeral(services, channel, user, decision.message)
+        return
     try:
         message = fetch_message(services.client, channel, ts)
     except SlackApiError as exc:

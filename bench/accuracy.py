@@ -1,0 +1,318 @@
+"""Accuracy scorers for any analyzer (``.analyze(text) -> AnalysisResult``) on the shared data sets.
+
+    python -m bench.accuracy --data ../shared/data [--analyzer offline|llm] [--json out.json] [--limit N]
+
+- hedge (CoNLL-2010 Wikipedia): a sentence is predicted uncertain when a finding in it carries a
+  hedge cue or cites a vague or anonymous source; P/R/F1 of the uncertain class.
+- claimbuster: a sentence is predicted check-worthy when a claim finding falls in it; P/R/F1 of label 1.
+- polnear: predicted Source spans are the source findings' ``source_phrase`` located in the text;
+  a span counts if it overlaps a gold Source span. Gold is one annotator per article: the
+  alphabetically first annotator file, so the choice is deterministic.
+
+Sentence sets are analyzed in batches joined by newlines (one request per batch for the LLM), and
+findings are mapped back to sentences by their position in the batch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Protocol
+
+from bot.analyzers.base import AnalyzerError
+from bot.models import AnalysisResult, Finding
+
+
+class _Analyzer(Protocol):
+    def analyze(self, text: str) -> AnalysisResult: ...
+
+
+@dataclass
+class Score:
+    dataset: str
+    metric: str
+    precision: float
+    recall: float
+    f1: float
+    n: int  # items scored (sentences or gold spans)
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    seconds: float = 0.0
+    errors: int = 0  # analyzer calls that raised AnalyzerError (scored as finding nothing)
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def binary_score(dataset: str, metric: str, gold: Sequence[bool], pred: Sequence[bool]) -> Score:
+    tp = sum(1 for g, p in zip(gold, pred, strict=True) if g and p)
+    fp = sum(1 for g, p in zip(gold, pred, strict=True) if p and not g)
+    fn = sum(1 for g, p in zip(gold, pred, strict=True) if g and not p)
+    p, r, f = prf(tp, fp, fn)
+    return Score(dataset, metric, p, r, f, len(gold), tp, fp, fn)
+
+
+# --- locating findings ----------------------------------------------------------------------------
+
+
+def locate(text: str, finding: Finding) -> int:
+    """Start of the finding's quote in ``text``: the hint when it checks out, else the first match."""
+    hint = finding.offset_hint
+    if hint is not None and text[hint : hint + len(finding.quote)] == finding.quote:
+        return hint
+    return text.find(finding.quote) if finding.quote else -1
+
+
+def source_span(text: str, finding: Finding) -> tuple[int, int] | None:
+    """Where the finding's ``source_phrase`` is: inside its quote if possible, else anywhere."""
+    phrase = finding.source_phrase
+    if not phrase:
+        return None
+    start = locate(text, finding)
+    if start >= 0:
+        inner = text.find(phrase, start, start + len(finding.quote))
+        if inner >= 0:
+            return inner, inner + len(phrase)
+    pos = text.find(phrase)
+    return (pos, pos + len(phrase)) if pos >= 0 else None
+
+
+def _findings(analyzer: _Analyzer, text: str, errors: list[str]) -> list[Finding]:
+    """The analyzer's findings; a failed call (LLM refusal, timeout) counts as none, and is noted."""
+    try:
+        return analyzer.analyze(text).findings
+    except AnalyzerError as exc:
+        errors.append(exc.kind)
+        return []
+
+
+def batch_sentences(
+    analyzer: _Analyzer, sentences: Sequence[str], batch: int = 50, errors: list[str] | None = None
+) -> list[list[Finding]]:
+    """Findings per sentence, analyzing ``batch`` sentences per call, joined by newlines."""
+    errors = [] if errors is None else errors
+    per: list[list[Finding]] = [[] for _ in sentences]
+    for b in range(0, len(sentences), batch):
+        chunk = [s.replace("\n", " ") for s in sentences[b : b + batch]]
+        text = "\n".join(chunk)
+        starts, pos = [], 0
+        for s in chunk:
+            starts.append(pos)
+            pos += len(s) + 1
+        for f in _findings(analyzer, text, errors):
+            at = locate(text, f)
+            if at < 0:
+                continue
+            per[b + bisect_right(starts, at) - 1].append(f)
+    return per
+
+
+# --- data loading ---------------------------------------------------------------------------------
+
+_PTB = {
+    "-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}",
+    "``": "“", "''": "”",
+}
+
+
+def detokenize(s: str) -> str:
+    """Undo PTB tokenisation well enough for surface rules: brackets, quotes, clitics, punctuation."""
+    toks = [_PTB.get(t, t) for t in s.strip().split()]
+    out = " ".join(toks)
+    for a, b in ((" n't", "n't"), (" 's", "'s"), (" 're", "'re"), (" 've", "'ve"), (" 'll", "'ll"),
+                 (" 'd", "'d"), (" 'm", "'m"), ("( ", "("), (" )", ")"), (" ,", ","), (" .", "."),
+                 (" ;", ";"), (" :", ":"), (" ?", "?"), (" !", "!"), ("“ ", "“"), (" ”", "”"),
+                 ("[ ", "["), (" ]", "]")):
+        out = out.replace(a, b)
+    return out
+
+
+def spread(rows: list, limit: int | None) -> list:
+    """``limit`` rows evenly spread over the file: the data files are sorted by label."""
+    if not limit or limit >= len(rows):
+        return rows
+    step = len(rows) / limit
+    return [rows[int(i * step)] for i in range(limit)]
+
+
+def load_hedge(data: Path, limit: int | None = None) -> tuple[list[str], list[bool]]:
+    with (data / "conll2010-wikipedia-hedge" / "train.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    rows = spread(rows, limit)
+    return [detokenize(r["text"]) for r in rows], [r["label"].strip() == "1" for r in rows]
+
+
+def load_claimbuster(data: Path, limit: int | None = None) -> tuple[list[str], list[bool]]:
+    rows = json.loads((data / "claimbuster" / "train-kfold25.json").read_text(encoding="utf-8"))
+    rows = spread(rows, limit)
+    return [r["text"].strip() for r in rows], [int(r["label"]) == 1 for r in rows]
+
+
+def load_polnear(data: Path, split: str, limit: int | None = None) -> list[tuple[str, list[tuple[int, int]]]]:
+    """``(text, gold Source spans)`` per article, one annotator per article (see module doc)."""
+    root = data / "polnear" / split
+    by_article: dict[str, list[Path]] = {}
+    for ann in sorted((root / "attributions").glob("*.ann")):
+        by_article.setdefault(ann.stem.rsplit("_", 1)[0], []).append(ann)
+    out = []
+    for stem in sorted(by_article):
+        txt = root / "text" / f"{stem}.txt"
+        if not txt.exists():
+            continue
+        text = txt.read_text(encoding="utf-8")
+        out.append((text, parse_sources(by_article[stem][0].read_text(encoding="utf-8"))))
+        if limit and len(out) >= limit:
+            break
+    return out
+
+
+def parse_sources(ann: str) -> list[tuple[int, int]]:
+    """Source spans from brat standoff; a discontinuous span is scored as its outer bounds."""
+    spans = []
+    for line in ann.splitlines():
+        parts = line.split("\t")
+        if len(parts) < 2 or not parts[0].startswith("T"):
+            continue
+        kind, _, offsets = parts[1].partition(" ")
+        if kind != "Source":
+            continue
+        nums = [int(x) for frag in offsets.split(";") for x in frag.split()]
+        spans.append((min(nums), max(nums)))
+    return spans
+
+
+# --- scorers --------------------------------------------------------------------------------------
+
+_UNCERTAIN_SOURCES = frozenset({"vague_group", "anonymous"})
+
+
+def is_uncertain(findings: Iterable[Finding]) -> bool:
+    return any(f.hedge_cues or f.source_type in _UNCERTAIN_SOURCES for f in findings)
+
+
+def score_hedge(analyzer: _Analyzer, sentences: Sequence[str], labels: Sequence[bool]) -> Score:
+    errors: list[str] = []
+    per = batch_sentences(analyzer, sentences, errors=errors)
+    s = binary_score("conll2010-hedge", "uncertain sentence", labels, [is_uncertain(f) for f in per])
+    s.errors = len(errors)
+    return s
+
+
+def score_claimbuster(analyzer: _Analyzer, sentences: Sequence[str], labels: Sequence[bool]) -> Score:
+    errors: list[str] = []
+    per = batch_sentences(analyzer, sentences, errors=errors)
+    pred = [any(f.kind == "claim" for f in fs) for fs in per]
+    s = binary_score("claimbuster", "check-worthy sentence", labels, pred)
+    s.errors = len(errors)
+    return s
+
+
+def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def span_counts(pred: Sequence[tuple[int, int]], gold: Sequence[tuple[int, int]]) -> tuple[int, int, int, int]:
+    """``(pred matched, pred total, gold matched, gold total)`` with overlap matching."""
+    pred = sorted(set(pred))
+    gold = sorted(set(gold))
+    pm = sum(1 for p in pred if any(overlaps(p, g) for g in gold))
+    gm = sum(1 for g in gold if any(overlaps(p, g) for p in pred))
+    return pm, len(pred), gm, len(gold)
+
+
+def score_polnear(analyzer: _Analyzer, articles: Sequence[tuple[str, list[tuple[int, int]]]], split: str) -> Score:
+    pm = pt = gm = gt = 0
+    errors: list[str] = []
+    for text, gold in articles:
+        spans = [
+            sp for f in _findings(analyzer, text, errors)
+            if f.kind == "source" and (sp := source_span(text, f)) is not None
+        ]
+        a, b, c, d = span_counts(spans, gold)
+        pm, pt, gm, gt = pm + a, pt + b, gm + c, gt + d
+    p = pm / pt if pt else 0.0
+    r = gm / gt if gt else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return Score(
+        f"polnear-{split}", "source span (overlap)", p, r, f, gt, tp=gm, fp=pt - pm, fn=gt - gm, errors=len(errors)
+    )
+
+
+# --- CLI ------------------------------------------------------------------------------------------
+
+
+def build_analyzer(kind: str) -> _Analyzer:
+    if kind == "offline":
+        from bot.analyzers.offline import OfflineAnalyzer
+
+        return OfflineAnalyzer()
+    try:
+        from bot.analyzers.llm import LLMAnalyzer
+        from bot.config import Settings
+    except ImportError as exc:
+        raise SystemExit(
+            f"--analyzer llm needs bot.analyzers.llm.LLMAnalyzer and bot.config.Settings: {exc}"
+        ) from exc
+    return LLMAnalyzer(Settings.from_env())
+
+
+def run(data: Path, analyzer: _Analyzer, limit: int | None = None) -> list[Score]:
+    scores = []
+    t = time.perf_counter()
+    s = score_hedge(analyzer, *load_hedge(data, limit))
+    s.seconds, t = time.perf_counter() - t, time.perf_counter()
+    scores.append(s)
+    s = score_claimbuster(analyzer, *load_claimbuster(data, limit))
+    s.seconds, t = time.perf_counter() - t, time.perf_counter()
+    scores.append(s)
+    for split in ("train", "dev"):
+        # For PolNeAR, --limit caps articles, not sentences (an article is one request per chunk).
+        s = score_polnear(analyzer, load_polnear(data, split, limit and max(1, limit // 50)), split)
+        s.seconds, t = time.perf_counter() - t, time.perf_counter()
+        scores.append(s)
+    return scores
+
+
+def table(scores: Sequence[Score]) -> str:
+    head = f"{'dataset':<18} {'metric':<24} {'P':>6} {'R':>6} {'F1':>6} {'n':>7} {'sec':>6} {'errors':>6}"
+    rows = [
+        f"{s.dataset:<18} {s.metric:<24} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.n:7d} "
+        f"{s.seconds:6.1f} {s.errors:6d}"
+        for s in scores
+    ]
+    return "\n".join([head, *rows])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=Path("../shared/data"))
+    ap.add_argument("--analyzer", choices=["offline", "llm"], default="offline")
+    ap.add_argument("--json", type=Path, help="also write the scores here")
+    ap.add_argument("--limit", type=int, help="score only the first N sentences (N/50 articles)")
+    args = ap.parse_args(argv)
+    if not args.data.is_dir():
+        print(f"data folder not found: {args.data}", file=sys.stderr)
+        return 2
+    if args.analyzer == "llm" and not args.limit:
+        print("note: --analyzer llm without --limit sends one request per 50 sentences", file=sys.stderr)
+    scores = run(args.data, build_analyzer(args.analyzer), args.limit)
+    print(table(scores))
+    if args.json:
+        args.json.write_text(json.dumps([asdict(s) for s in scores], indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,80 @@
+"""Sentence segmentation with exact offsets.
+
+One regex pass finds candidate boundaries (terminal punctuation followed by whitespace, or a line
+break); a cheap check per candidate rejects abbreviations ("Mr.", "Jan.", "U.S.") and initials.
+Decimals ("3.5") and URLs never match because the boundary needs whitespace after the period.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.analyzers.offline.lexicons import ABBREVIATIONS, SENTENCE_STARTERS
+
+# Terminal punctuation (with closing quotes/brackets) followed by whitespace, or a line break.
+_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]]*(?=\s)|\n")
+_PREV_TOKEN = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+_NEXT_WORD = re.compile(r"\s*([\"'“‘(\[]?)(\w*)")
+# Pathological inputs (a megabyte with no punctuation) are cut into bounded pieces so that no
+# downstream step ever works on an unbounded "sentence".
+MAX_SENTENCE = 1500
+_SOFT_BREAK = re.compile(r"[,;:]\s|\s")
+
+
+def _is_abbreviation(text: str, punct_start: int, punct: str) -> bool:
+    if punct != ".":
+        return False
+    m = _PREV_TOKEN.search(text, max(0, punct_start - 16), punct_start + 1)
+    if not m:
+        return False
+    token = m.group(1).lower()
+    return token in ABBREVIATIONS or (len(token) == 1 and m.group(1).isupper())
+
+
+def _split_long(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+    while end - start > MAX_SENTENCE:
+        cut = -1
+        window_start = start + MAX_SENTENCE // 2
+        for m in _SOFT_BREAK.finditer(text, window_start, start + MAX_SENTENCE):
+            cut = m.end()
+        if cut <= start:
+            cut = start + MAX_SENTENCE
+        out.append((start, cut))
+        start = cut
+    out.append((start, end))
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Spans ``(start, end)`` of sentences in ``text``, whitespace trimmed, in order."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    n = len(text)
+    for m in _BOUNDARY.finditer(text):
+        end = m.end()
+        if m.group() != "\n":
+            nxt = _NEXT_WORD.match(text, end)
+            word = nxt.group(2) if nxt else ""
+            # A lowercase continuation means the period was not a sentence end ("approx. five").
+            if word and word[0].islower():
+                continue
+            is_abbr = m.group() == "." and _is_abbreviation(text, m.start(), ".")
+            if is_abbr and word.lower() not in SENTENCE_STARTERS:
+                continue
+        _emit(text, start, end, spans)
+        start = end
+    if start < n:
+        _emit(text, start, n, spans)
+    return spans
+
+
+def _emit(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    # Trim surrounding whitespace without copying the slice.
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        if end - start > MAX_SENTENCE:
+            _split_long(text, start, end, spans)
+        else:
+            spans.append((start, end))

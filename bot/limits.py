@@ -1,0 +1,198 @@
+"""Limits kept in Redis, shared by every process: checks per user and per channel, LLM tokens per day.
+
+- Checks: a sliding window (one sorted set per user and per channel, scored by time). One Lua
+  script checks both and records the check only when both allow it, so concurrent requests in
+  several web processes can never overshoot, and a refused request does not count.
+- Tokens: one counter per UTC day (``INCRBY``); when the day's budget is spent, checks run on the
+  offline analyzer and the checklist says why. It resets at 00:00 UTC.
+
+Every limit is named in ``Settings`` (0 = unlimited) and every refusal says which one, its value,
+and when to try again. When Redis is down the limiter fails open: editors are never blocked
+because the limiter is; a warning is logged instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import redis
+
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+PREFIX = "fc:limits"
+
+# KEYS: user zset, channel zset. ARGV: now (s, float), window (s), user limit, channel limit, member.
+# Returns {allowed (1/0), which ("" | "user" | "channel"), count in that window, oldest score there}.
+_SLIDING_WINDOW = """
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local limits = {tonumber(ARGV[3]), tonumber(ARGV[4])}
+local names = {"user", "channel"}
+for i = 1, 2 do
+  if limits[i] > 0 then
+    redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
+    local count = redis.call('ZCARD', KEYS[i])
+    if count >= limits[i] then
+      local oldest = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
+      return {0, names[i], count, oldest[2]}
+    end
+  end
+end
+for i = 1, 2 do
+  if limits[i] > 0 then
+    redis.call('ZADD', KEYS[i], now, ARGV[5])
+    redis.call('EXPIRE', KEYS[i], math.ceil(window) + 1)
+  end
+end
+return {1, "", 0, "0"}
+"""
+
+
+def describe_window(seconds: int) -> str:
+    """3600 -> 'the last hour', 600 -> 'the last 10 minutes', 86400 -> 'the last day'."""
+    units = [(86400, "day"), (3600, "hour"), (60, "minute"), (1, "second")]
+    for size, name in units:
+        if seconds % size == 0 and seconds >= size:
+            count = seconds // size
+            return f"the last {name}" if count == 1 else f"the last {count} {name}s"
+    return f"the last {seconds} seconds"  # pragma: no cover - every positive int divides by 1
+
+
+def describe_wait(seconds: float) -> str:
+    """A wait rounded up to what an editor can act on: '30 seconds', '12 minutes', '2 hours'."""
+    seconds = max(1, math.ceil(seconds))
+    if seconds < 60:
+        return "1 second" if seconds == 1 else f"{seconds} seconds"
+    minutes = math.ceil(seconds / 60)
+    if minutes < 120:
+        return "1 minute" if minutes == 1 else f"{minutes} minutes"
+    hours = math.ceil(minutes / 60)
+    return f"{hours} hours"
+
+
+@dataclass(frozen=True)
+class LimitDecision:
+    allowed: bool
+    limit: str | None = None  # "user" or "channel" when refused
+    count: int = 0  # checks in the window when refused
+    maximum: int = 0
+    retry_after_seconds: float = 0.0
+    message: str = ""  # for the requester; empty when allowed
+
+
+ALLOWED = LimitDecision(True)
+
+
+class Limits:
+    def __init__(self, client: redis.Redis, settings: Settings, clock: Callable[[], float] = time.time) -> None:
+        self.client = client
+        self.settings = settings
+        self.clock = clock
+        self._script = client.register_script(_SLIDING_WINDOW)
+
+    # -- checks per user and per channel ------------------------------------------------------------
+    def _key(self, scope: str, ident: str) -> str:
+        return f"{PREFIX}:{scope}:{ident}"
+
+    def check_request(self, user: str, channel: str) -> LimitDecision:
+        """Count one check for ``user`` in ``channel`` if both limits allow it; else say which refuses."""
+        s = self.settings
+        if s.user_limit <= 0 and s.channel_limit <= 0:
+            return ALLOWED
+        now = self.clock()
+        member = f"{now:.6f}:{uuid.uuid4().hex[:8]}"  # unique: two checks in the same instant both count
+        try:
+            allowed, which, count, oldest = self._script(
+                keys=[self._key("user", user), self._key("channel", channel)],
+                args=[now, s.limit_window_seconds, s.user_limit, s.channel_limit, member],
+            )
+        except redis.RedisError as exc:
+            log.warning("limits unavailable (Redis: %s); allowing the check", exc)
+            return ALLOWED
+        if int(allowed):
+            return ALLOWED
+        which = which.decode() if isinstance(which, bytes) else str(which)
+        count, oldest_at = int(count), float(oldest)
+        retry = max(1.0, oldest_at + s.limit_window_seconds - now)
+        maximum = s.user_limit if which == "user" else s.channel_limit
+        return LimitDecision(
+            allowed=False,
+            limit=which,
+            count=count,
+            maximum=maximum,
+            retry_after_seconds=retry,
+            message=self._message(which, count, maximum, retry),
+        )
+
+    def _message(self, which: str, count: int, maximum: int, retry: float) -> str:
+        window = describe_window(self.settings.limit_window_seconds)
+        checks = "check" if count == 1 else "checks"
+        wait = describe_wait(retry)
+        if which == "user":
+            return (
+                f"You have run {count} {checks} in {window}; the limit is {maximum} (FACTCHECK_USER_LIMIT). "
+                f"Try again in {wait}."
+            )
+        return (
+            f"This channel has had {count} {checks} in {window}; the limit is {maximum} "
+            f"(FACTCHECK_CHANNEL_LIMIT). Try again in {wait}, or run the check in another channel."
+        )
+
+    # -- LLM tokens per UTC day ---------------------------------------------------------------------
+    def _token_key(self) -> str:
+        day = datetime.fromtimestamp(self.clock(), UTC).strftime("%Y-%m-%d")
+        return f"{PREFIX}:tokens:{day}"
+
+    def record_tokens(self, n: int) -> None:
+        """Add ``n`` LLM tokens (prompt + completion) to today's count."""
+        if n <= 0:
+            return
+        key = self._token_key()
+        try:
+            with self.client.pipeline() as pipe:
+                pipe.incrby(key, int(n))
+                pipe.expire(key, 2 * 86400)
+                pipe.execute()
+        except redis.RedisError as exc:
+            log.warning("could not record %d LLM tokens (Redis: %s)", n, exc)
+
+    def tokens_used(self) -> int:
+        try:
+            raw = self.client.get(self._token_key())
+        except redis.RedisError as exc:
+            log.warning("token budget unavailable (Redis: %s); assuming none used", exc)
+            return 0
+        return int(raw or 0)
+
+    def budget_left(self) -> int | None:
+        """Tokens left today; None when the budget is unlimited (FACTCHECK_DAILY_TOKEN_BUDGET=0)."""
+        budget = self.settings.daily_token_budget
+        if budget <= 0:
+            return None
+        return max(0, budget - self.tokens_used())
+
+    def budget_spent_reason(self) -> str | None:
+        """Why the LLM may not be used right now (a sentence for editors), or None while it may."""
+        left = self.budget_left()
+        if left is None or left > 0:
+            return None
+        now = datetime.fromtimestamp(self.clock(), UTC)
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0).timestamp() + 86400
+        return (
+            f"Today's LLM token budget ({self.settings.daily_token_budget:,} tokens, "
+            f"FACTCHECK_DAILY_TOKEN_BUDGET) is spent; it resets at 00:00 UTC, in "
+            f"{describe_wait(midnight - now.timestamp())}."
+        )
+
+
+# ``ChecklistStats.fallback_reason`` starts with this when the budget, not a failure, chose the offline analyzer.
+BUDGET_REASON_PREFIX = "budget: "
+OFFLINE_BECAUSE_OF_BUDGET = "The offline analyzer (rules, no LLM) made this checklist."

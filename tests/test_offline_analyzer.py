@@ -1,0 +1,177 @@
+"""OfflineAnalyzer contract: verbatim quotes with exact offsets, sensible ranking, robust input."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.analyzers.offline import OfflineAnalyzer
+from bot.models import AnalysisResult, Finding, Usage
+
+# Fictional wire copy written for these tests.
+WIRE = """Port strike spreads to northern terminals, per reports
+- Dockworkers walked out at three more terminals on Monday.
+- Union officials told the Harbor Courier the strike could last weeks.
+Dockworkers at three northern terminals joined the strike on Monday, the Coastal Times reported, \
+citing unnamed union officials.
+Union officials told the Courier that about 4,000 workers had walked out, nearly twice as many as in \
+the 2019 dispute.
+Shipping analysts have said the stoppage could cost exporters $30 million a day. \
+The Harbor Courier could not independently verify that figure.
+"We will not accept a pay freeze," said Lena Varga, the union's chair. \
+Port director Omar Haddad said talks would resume on Thursday.
+A person familiar with the talks said the government may intervene, HC previously reported.
+"""
+
+TEXTS = [
+    WIRE,
+    "Mr. Dunn said the U.S. plan cost $4.5 billion. It is widely believed to be the largest ever.",
+    "No attribution here at all",
+    "Critics say the mayor, who took office in 2021, has doubled spending. He denies it.",
+    "",
+]
+
+
+def _check_grounded(text: str, findings: list[Finding]) -> None:
+    for f in findings:
+        assert f.offset_hint is not None
+        assert text[f.offset_hint : f.offset_hint + len(f.quote)] == f.quote
+        assert f.quote.strip()
+        if f.source_phrase is not None:
+            assert f.source_phrase in f.quote or f.source_phrase in text
+        for cue in f.hedge_cues:
+            assert cue in text
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_every_quote_is_verbatim_at_its_offset(text: str) -> None:
+    result = OfflineAnalyzer().analyze(text)
+    assert isinstance(result, AnalysisResult)
+    assert result.usage == Usage()
+    _check_grounded(text, result.findings)
+
+
+def test_identity() -> None:
+    a = OfflineAnalyzer()
+    assert a.name == "offline"
+    assert a.cache_identity == f"offline:{OfflineAnalyzer.RULES_VERSION}"
+    assert a.model is None and a.prompt_version is None
+
+
+def test_wire_story_sources_and_claims() -> None:
+    findings = OfflineAnalyzer().analyze(WIRE).findings
+    sources = {f.quote: f for f in findings if f.kind == "source"}
+    assert sources["per reports"].source_type == "second_hand"
+    assert sources["citing unnamed union officials"].source_type == "anonymous"
+    assert sources["citing unnamed union officials"].priority == "high"
+    assert sources["Shipping analysts have said"].source_type == "vague_group"
+    assert sources["The Harbor Courier could not independently verify"].source_type == "explicitly_unverified"
+    assert sources["HC previously reported"].source_type == "self_citation"
+    assert any(f.source_phrase == "A person familiar with the talks" and f.source_type == "anonymous"
+               for f in sources.values())
+    assert sources["Omar Haddad said"].priority == "low"
+    assert sources["Union officials told the Harbor Courier"].source_type == "anonymous"
+    assert any(f.source_phrase and "Coastal Times" in f.source_phrase and f.source_type == "second_hand"
+               for f in sources.values())
+    for f in sources.values():
+        assert f.why and f.how_to_verify
+
+    claims = [f for f in findings if f.kind == "claim"]
+    figure = next(f for f in claims if "4,000 workers" in f.quote)
+    assert figure.priority == "high"
+    assert "about" in figure.hedge_cues and "nearly" not in figure.claim.split()[:1]
+    cost = next(f for f in claims if "$30 million" in f.quote)
+    assert cost.basis in ("characterisation", "not_independently_verified", "disputed_figure")
+    # A named person's quoted opinion is a source, not a high-priority claim.
+    assert not any("pay freeze" in f.quote and f.priority == "high" for f in claims)
+    # The summary bullet that restates the body is not listed again as a claim.
+    assert not any(f.quote.startswith("- Dockworkers") for f in claims)
+
+
+def test_checklist_size_is_editor_sized() -> None:
+    findings = OfflineAnalyzer().analyze(WIRE).findings
+    assert 8 <= len(findings) <= 30
+    assert len([f for f in findings if f.priority != "low"]) <= 25
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" * 1_000_000,
+        ("word " * 200_000),
+        "\x00" * 10_000 + "Officials said\x00 it\x00 rose.",
+        "🙂 Officials said 🚀 the price rose 5% 🙂. " * 2000,
+        "قال مسؤولون إن الأسعار ارتفعت. " * 2000 + "Officials said so.",
+        "<p>Officials <b>said</b> the deal was done.</p><script>alert(1)</script>\n" * 2000,
+        "." * 200_000 + " " + "," * 200_000,
+        "Mr. " * 50_000,
+        '"' * 100_000,
+        ("The Ministry Of The Interior Of The Republic Of " * 5000),
+    ],
+    ids=["one-char", "no-punct", "nul", "emoji", "rtl", "html", "dots", "titles", "quotes", "capitals"],
+)
+def test_adversarial_input_is_fast_and_grounded(text: str) -> None:
+    t = time.perf_counter()
+    findings = OfflineAnalyzer().analyze(text).findings
+    assert time.perf_counter() - t < 5
+    _check_grounded(text, findings[:500])
+
+
+def test_seed_article_acceptance(shared_data: Path) -> None:
+    """Every anonymous, vague and second-hand source and the main unverified claims are listed."""
+    text = (shared_data / "seed-article-kursk.txt").read_text(encoding="utf-8")
+    findings = OfflineAnalyzer().analyze(text).findings
+    _check_grounded(text, findings)
+    sources = [f for f in findings if f.kind == "source"]
+    claims = [f for f in findings if f.kind == "claim"]
+
+    def source(fragment: str, *types: str) -> Finding:
+        hits = [f for f in sources if fragment in f.quote and f.source_type in types]
+        assert hits, f"no {types} source containing {fragment!r}"
+        return hits[0]
+
+    unsure = ("anonymous", "second_hand", "vague_group", "self_citation", "explicitly_unverified")
+    source("US officials told the Wall Street Journal", "anonymous", "second_hand")
+    source("citing unnamed US officials", "anonymous")
+    source("an official in Kyiv said", "anonymous")
+    source("according to Politico Europe", "second_hand")
+    source("military analysts have said", "vague_group")
+    source("BI previously reported", "self_citation")
+    source("military analysts previously told BI", *unsure)
+    source("the Journal reported", "second_hand")
+    source("per reports", "second_hand")
+    source("could not independently verify", "explicitly_unverified")
+    assert text.index("per reports") < text.index("\n")  # the headline's "per reports"
+    for f in sources:
+        if f.source_type in ("anonymous", "second_hand", "explicitly_unverified"):
+            assert f.priority == "high"
+
+    def claim(fragment: str) -> Finding:
+        hits = [f for f in claims if fragment in f.quote]
+        assert hits, f"no claim containing {fragment!r}"
+        return hits[0]
+
+    withdrawal = claim("withdrawing")
+    assert withdrawal.basis in ("anonymous_source", "second_hand") and withdrawal.priority == "high"
+    area = claim("nearly 400 square miles")
+    assert "nearly" in area.hedge_cues and area.priority == "high"
+    comparison = claim("almost as much as")
+    assert comparison.basis in ("comparison", "not_independently_verified")
+    aims = claim("negotiation leverage")
+    assert aims.basis in ("characterisation", "second_hand", "prediction")
+    # A named official's quoted words are not high-priority claims.
+    assert not any("get the hell out" in f.quote and f.priority == "high" for f in claims)
+    assert len([f for f in findings if f.priority != "low"]) <= 25
+
+
+def test_claim_text_drops_the_attribution_and_non_responses_are_not_claims() -> None:
+    text = (
+        "Grain exports fell 40 percent in March, the Harbor Courier reported, citing two unnamed traders. "
+        "The ministry did not respond to requests for comment on the export figures for 2023."
+    )
+    claims = [f for f in OfflineAnalyzer().analyze(text).findings if f.kind == "claim"]
+    assert len(claims) == 1
+    assert claims[0].claim == "Grain exports fell 40 percent in March"
+    assert claims[0].basis == "anonymous_source" and claims[0].priority == "high"
