@@ -33,32 +33,51 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def ack_latency(bot: Bot, concurrent: int, seed: int) -> dict[str, Any]:
-    """``concurrent`` signed slash commands released at once; each one's time to Slack's 200."""
-    texts = [article(4, seed=seed + i) for i in range(concurrent)]
-    barrier = threading.Barrier(concurrent)
-    answers: list[Any] = [None] * concurrent
+BURSTS = 3  # measured bursts per concurrency level, after one warm-up burst
+
+
+def burst(bot: Bot, texts: list[str]) -> list[Any]:
+    """Signed slash commands released at once, one thread each; their responses (with timings)."""
+    barrier = threading.Barrier(len(texts))
+    answers: list[Any] = [None] * len(texts)
 
     def send(index: int) -> None:
         barrier.wait()
         answers[index] = bot.command(texts[index])
 
-    threads = [threading.Thread(target=send, args=(i,)) for i in range(concurrent)]
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(texts))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    millis = [a.seconds * 1000 for a in answers]
-    for answer in answers:  # let the work finish before the next round
-        bot.wait_job(answer.job_id, timeout=300)
-    return {
-        "requests": concurrent,
+    return answers
+
+
+ACK_ARTICLES = [article(4, seed=seed) for seed in range(8)]  # acks don't depend on the text; jobs then hit the cache
+
+
+def ack_latency(bot: Bot, concurrent: int, bursts: int) -> tuple[dict[str, Any], list[Any]]:
+    """``bursts`` bursts of ``concurrent`` commands; the first warms up and is not counted."""
+    answers: list[Any] = []
+    measured: list[Any] = []
+    for round_ in range(bursts):
+        texts = [ACK_ARTICLES[i % len(ACK_ARTICLES)] for i in range(concurrent)]
+        sent = burst(bot, texts)
+        answers += sent
+        if round_:
+            measured += sent
+        time.sleep(0.5)  # let the queue hand-offs of the burst settle
+    millis = [a.seconds * 1000 for a in measured]
+    figures = {
+        "requests": len(measured),
+        "bursts": bursts - 1,
         "ok": sum(1 for a in answers if a.status == 200),
         "p50_ms": round(percentile(millis, 0.50), 1),
         "p99_ms": round(percentile(millis, 0.99), 1),
         "max_ms": round(max(millis), 1),
         "mean_ms": round(statistics.fmean(millis), 1),
     }
+    return figures, answers
 
 
 def command_to_checklist(bot: Bot, text: str) -> float:
@@ -92,7 +111,54 @@ def start_serve(env: dict[str, str], port: int) -> subprocess.Popen:
     return process
 
 
-def run(latency: float, per_token: float) -> dict[str, Any]:
+def start_workers(env: dict[str, str], count: int) -> list[subprocess.Popen]:
+    return [
+        subprocess.Popen(
+            [sys.executable, "-m", "bot", "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        for _ in range(count)
+    ]
+
+
+def measure(
+    bot: Bot, llm: OpenAIStandIn, latency: float, per_token: float, start_workers_after_acks: Any = None
+) -> dict[str, Any]:
+    if start_workers_after_acks is None:
+        bot.wait_job(bot.command(article(3, seed=999)).job_id, timeout=60)  # warm up
+    results: dict[str, Any] = {"ack": {}}
+    answers = []
+    for concurrent in (50, 200):
+        # One burst to warm the process (threads, Redis connections), then BURSTS measured bursts.
+        figures, sent = ack_latency(bot, concurrent, bursts=1 + (BURSTS if concurrent <= 50 else 1))
+        results["ack"][str(concurrent)] = figures
+        answers += sent
+        if start_workers_after_acks is None:  # the round's jobs finish before the next round starts
+            for answer in sent:
+                bot.wait_job(answer.job_id, timeout=300)
+    if start_workers_after_acks is not None:
+        started = time.monotonic()
+        start_workers_after_acks()
+        for answer in answers:
+            bot.wait_job(answer.job_id, timeout=300)
+        results["drain_seconds"] = round(time.monotonic() - started, 2)
+        results["drained_jobs"] = len(answers)
+    text = article(10, seed=4242)
+    requests_before = len(llm.completion_requests)
+    results["cold_seconds"] = round(command_to_checklist(bot, text), 3)
+    results["cold_llm_requests"] = len(llm.completion_requests) - requests_before
+    requests_before = len(llm.completion_requests)
+    cached = [command_to_checklist(bot, text) for _ in range(5)]
+    results["cached_ms"] = round(statistics.median(cached) * 1000, 1)
+    results["cached_llm_requests"] = len(llm.completion_requests) - requests_before
+    results["llm_model"] = {"latency_seconds": latency, "seconds_per_completion_token": per_token}
+    return results
+
+
+def run_deployment(latency: float, per_token: float, workers: int) -> dict[str, Any]:
+    """``workers`` = 0: one ``factcheck serve`` with its in-process workers, which run each burst's
+    jobs while it is measured. Else the web tier alone: a web-only ``serve`` takes the bursts (jobs
+    wait in Redis), then ``workers`` worker processes start and drain the queue, as when workers run
+    on other machines (here they would share the web process's two cores)."""
     with (
         tempfile.TemporaryDirectory() as tmp,
         SlackAPIStandIn(token=TOKEN) as slack,
@@ -111,29 +177,37 @@ def run(latency: float, per_token: float) -> dict[str, Any]:
             OPENAI_API_KEY=llm.api_key,
             OPENAI_BASE_URL=llm.base_url,
             FACTCHECK_MODEL="bench-model",
+            FACTCHECK_USER_LIMIT="0",  # the load generator is one user
+            FACTCHECK_CHANNEL_LIMIT="0",
+            FACTCHECK_LOG_LEVEL="WARNING",
+            FACTCHECK_QUEUE_MAX_PENDING="5000",  # the bursts queue 600 jobs at once
         )
-        process = start_serve(env, port)
+        processes = [start_serve({**env, "FACTCHECK_INPROCESS_WORKER": "0"} if workers else env, port)]
+
+        def launch() -> None:
+            processes.extend(start_workers(env, workers))
+
         # The driver only needs the job records in Redis to see when a checklist is posted.
         bot = Bot(SimpleNamespace(state=StateStore(redis_client)), slack, port, None, None)  # type: ignore[arg-type]
         try:
-            bot.wait_job(bot.command(article(3, seed=999)).job_id, timeout=60)  # warm up
-            results: dict[str, Any] = {"ack": {}}
-            for concurrent in (50, 200):
-                results["ack"][str(concurrent)] = ack_latency(bot, concurrent, seed=concurrent * 1000)
-            text = article(10, seed=4242)
-            requests_before = len(llm.completion_requests)
-            results["cold_seconds"] = round(command_to_checklist(bot, text), 3)
-            results["cold_llm_requests"] = len(llm.completion_requests) - requests_before
-            requests_before = len(llm.completion_requests)
-            cached = [command_to_checklist(bot, text) for _ in range(5)]
-            results["cached_ms"] = round(statistics.median(cached) * 1000, 1)
-            results["cached_llm_requests"] = len(llm.completion_requests) - requests_before
-            results["llm_model"] = {"latency_seconds": latency, "seconds_per_completion_token": per_token}
+            results = measure(bot, llm, latency, per_token, launch if workers else None)
+            results["deployment"] = (
+                f"web process alone, then {workers} worker processes" if workers else "1 process (serve)"
+            )
         finally:
-            process.terminate()
-            process.wait(timeout=30)
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                process.wait(timeout=60)
             redis_client.shutdown(nosave=True)
         return results
+
+
+def run(latency: float, per_token: float) -> dict[str, Any]:
+    return {
+        "one_process": run_deployment(latency, per_token, workers=0),
+        "web_tier": run_deployment(latency, per_token, workers=4),
+    }
 
 
 if __name__ == "__main__":

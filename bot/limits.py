@@ -195,4 +195,3 @@ class Limits:
 
 # ``ChecklistStats.fallback_reason`` starts with this when the budget, not a failure, chose the offline analyzer.
 BUDGET_REASON_PREFIX = "budget: "
-OFFLINE_BECAUSE_OF_BUDGET = "The offline analyzer (rules, no LLM) made this checklist."

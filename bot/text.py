@@ -34,10 +34,18 @@ def decode_input(data: bytes, max_chars: int) -> str:
     return prepare_text(text, max_chars)
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def prepare_text(text: str, max_chars: int) -> str:
-    """Validate text; returns it unchanged but for a leading byte-order mark."""
+    """Validate text; returns it unchanged but for a leading byte-order mark and lone surrogates.
+
+    A lone surrogate (from a JSON ``\\ud800`` escape) cannot be encoded as UTF-8; it becomes U+FFFD,
+    one character for one, so offsets still point at the same places.
+    """
     if text.startswith("\ufeff"):
         text = text[1:]
+    text = _LONE_SURROGATE.sub("\ufffd", text)
     if "\x00" in text:
         raise InputError("The text contains NUL characters: it looks like binary data, not an article.")
     if not text.strip():

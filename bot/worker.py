@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SCHEDULE_LOCK_SECONDS = 30  # one process at a time moves due retries to the queue
+INPROCESS_DEQUEUE_SECONDS = 2  # worker threads in `serve` poll the queue this often (see start_in_process_worker)
 
 # -- the job function ----------------------------------------------------------------------------------
 
@@ -109,8 +110,12 @@ class FactcheckWorker(SimpleWorker):
     timer thread instead of SIGALRM (signals only reach the main thread).
     """
 
-    def __init__(self, queues: Any, *, heartbeat_seconds: int = 10, **kwargs: Any) -> None:
+    def __init__(
+        self, queues: Any, *, heartbeat_seconds: int = 10, dequeue_seconds: int | None = None, **kwargs: Any
+    ) -> None:
         self.heartbeat_seconds = max(1, int(heartbeat_seconds))
+        # How long an idle worker blocks on the queue: bounds how soon a stop request is seen.
+        self.dequeue_seconds = max(1, min(self.heartbeat_seconds, dequeue_seconds or self.heartbeat_seconds))
         kwargs.setdefault("maintenance_interval", self.heartbeat_seconds)
         kwargs.setdefault("serializer", SERIALIZER)
         kwargs.setdefault("log_job_description", False)  # descriptions carry no text, but be sure
@@ -132,7 +137,7 @@ class FactcheckWorker(SimpleWorker):
 
     @property
     def dequeue_timeout(self) -> int:
-        return self.heartbeat_seconds  # how long an idle worker blocks: bounds stop and maintenance delays
+        return self.dequeue_seconds
 
     def dequeue_job_and_maintain_ttl(self, timeout: int | None, max_idle_time: int | None = None) -> Any:
         if timeout is None or max_idle_time is not None:  # burst mode, or the caller's own idle limit
@@ -204,12 +209,18 @@ def enqueue_due_retries(queue: Queue) -> int:
 
 
 def build_worker(
-    client: redis.Redis, settings: Settings, *, name: str | None = None, queue_name: str = QUEUE_NAME
+    client: redis.Redis,
+    settings: Settings,
+    *,
+    name: str | None = None,
+    queue_name: str = QUEUE_NAME,
+    dequeue_seconds: int | None = None,
 ) -> FactcheckWorker:
     return FactcheckWorker(
         [make_queue(client, queue_name)],
         connection=client,
         heartbeat_seconds=settings.worker_heartbeat_seconds,
+        dequeue_seconds=dequeue_seconds,
         name=name,
     )
 
@@ -281,5 +292,10 @@ def start_in_process_worker(services: Services, *, threads: int | None = None) -
     set_services(services)
     metrics.track_queue_depth(lambda: make_queue(services.redis).count)
     count = max(1, threads if threads is not None else services.settings.inprocess_workers)
-    workers = [build_worker(services.redis, services.settings) for _ in range(count)]
+    # Threads cannot be interrupted in a blocking read the way SIGTERM interrupts `factcheck worker`:
+    # short polls let `serve` stop within a couple of seconds.
+    workers = [
+        build_worker(services.redis, services.settings, dequeue_seconds=INPROCESS_DEQUEUE_SECONDS)
+        for _ in range(count)
+    ]
     return InProcessWorker(workers).start()

@@ -109,8 +109,13 @@ def test_checklist_size_is_editor_sized() -> None:
         "Mr. " * 50_000,
         '"' * 100_000,
         ("The Ministry Of The Interior Of The Republic Of " * 5000),
+        "\ud800 Officials said \udfff prices rose 5% \ud83d. " * 2000,
+        "more than " * 100_000 + "$%?" * 10_000,
+        "- Officials said it rose.\n" * 20_000,
+        "İ" * 50_000 + " Officials said costs rose 40 percent in 2019 — far more than expected; allegedly.",
     ],
-    ids=["one-char", "no-punct", "nul", "emoji", "rtl", "html", "dots", "titles", "quotes", "capitals"],
+    ids=["one-char", "no-punct", "nul", "emoji", "rtl", "html", "dots", "titles", "quotes", "capitals",
+         "surrogates", "phrases", "bullets", "growing-lowercase"],
 )
 def test_adversarial_input_is_fast_and_grounded(text: str) -> None:
     t = time.perf_counter()
@@ -175,3 +180,33 @@ def test_claim_text_drops_the_attribution_and_non_responses_are_not_claims() -> 
     assert len(claims) == 1
     assert claims[0].claim == "Grain exports fell 40 percent in March"
     assert claims[0].basis == "anonymous_source" and claims[0].priority == "high"
+
+
+def test_fast_constructed_findings_equal_validated_ones() -> None:
+    """Findings skip pydantic validation; they must be exactly what validation would produce."""
+    findings = OfflineAnalyzer().analyze(WIRE).findings
+    assert findings
+    for f in findings:
+        again = Finding.model_validate(f.model_dump())
+        assert again == f and again.model_dump_json() == f.model_dump_json()
+        assert f.model_fields_set == set(Finding.model_fields)
+
+
+def test_rules_version_is_in_the_cache_identity() -> None:
+    assert OfflineAnalyzer().cache_identity == "offline:rules-2"
+
+
+def test_hedged_first_person_opinion_is_not_a_weasel_claim() -> None:
+    """A speaker hedging their own view is opinion; a third-person weasel is an unsourced claim."""
+    text = "I think we could perhaps do better.\nIt is widely believed that the treaty was a failure."
+    claims = [f.quote for f in OfflineAnalyzer().analyze(text).findings if f.kind == "claim"]
+    assert claims == ["It is widely believed that the treaty was a failure."]
+
+
+def test_a_non_response_clause_does_not_hide_the_claim_beside_it() -> None:
+    text = (
+        "Grain exports to the region fell 40 percent in 2023 — the ministry did not respond to "
+        "requests for comment on the export figures."
+    )
+    claims = [f for f in OfflineAnalyzer().analyze(text).findings if f.kind == "claim"]
+    assert [f.quote for f in claims] == ["Grain exports to the region fell 40 percent in 2023"]

@@ -66,3 +66,79 @@ def test_pronoun_speakers_are_found_but_first_person_opinions_are_not() -> None:
 
 def test_no_sources_in_plain_prose() -> None:
     assert _sources("The river flooded the lower town in spring.") == []
+
+
+def _phrases(text: str) -> list[str]:
+    return [p for _, p, _ in _sources(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        # Pronoun speakers with reporting, argument and criticism verbs.
+        ("The vote was rigged, she argued on Tuesday.", "she"),
+        ("He mocked the plan as a fantasy.", "He"),
+        ("They warned that the bridge could fail.", "They"),
+        # A long tail of verbs and multiword cues after a name.
+        ("Sanders slammed the ruling as a giveaway.", "Sanders"),
+        ("Mayor Lena Ortiz vowed to appeal.", "Mayor Lena Ortiz"),
+        ("Kasich went after Rubio on immigration.", "Kasich"),
+        ("Governor Hale has long insisted the audit was fair.", "Governor Hale"),
+        # Possessives, prepositional phrases, shares of a poll.
+        ("Trump’s campaign said the figures were wrong.", "Trump’s campaign"),
+        ("Supporters of the mayor said the fines were unfair.", "Supporters of the mayor"),
+        ("About 52 percent of voters said the economy was weak.", "52 percent of voters"),
+        # Sources after a quote.
+        ('"We will win this," said Alma Reyes.', "Alma Reyes"),
+        ('"We will win this," Alma Reyes said.', "Alma Reyes"),
+        # Appositives with commas inside, and a name right after a sentence end.
+        ("Rachel Berg, a teacher from Monsey, New York, said the speeches helped.", "Rachel Berg"),
+        ("They met in Square Park.  Song said the crowd was calm.", "Song"),
+        # The sentence's subject for a trailing verb.
+        ("Carly Fiorina backed Sen. Ted Cruz on Wednesday, saying it was time to unite.", "Carly Fiorina"),
+        # A source noun with no verb: "Democratic strategist Joe Trippi".
+        ("The deal, Democratic strategist Joe Trippi noted in an email, was rushed.", "Joe Trippi"),
+    ],
+)
+def test_attributions_found_by_the_cue_scan(text: str, phrase: str) -> None:
+    assert any(phrase in p for p in _phrases(text)), _sources(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Trump campaign rally drew a large crowd in the United States.",
+        "She joined a group called Hope for Tomorrow.",
+        "The Fox Business Debate Was Long",
+        "Prices per capita rose in the county.",
+        "The bridge was closed in March after the storm.",
+    ],
+)
+def test_nouns_and_names_that_look_like_cues_are_not_sources(text: str) -> None:
+    assert _sources(text) == []
+
+
+def test_every_attribution_is_an_exact_span_of_the_text() -> None:
+    text = (
+        '"It will pass," he said. Critics, including two former aides, have argued otherwise. '
+        "According to a poll by the Coastal Herald, 40 percent of residents disagree, "
+        "the Herald reported on Monday, citing unnamed officials.\n"
+        "Graham: the plan is dead.\n"
+        "The Harbor Courier could not independently verify the claims."
+    )
+    found = find_attributions(text)
+    assert found
+    for a in found:
+        assert 0 <= a.start <= a.src_start < a.src_end <= a.end <= len(text)
+        assert text[a.src_start : a.src_end].strip() == text[a.src_start : a.src_end]
+        assert a.cue in text
+
+
+def test_cue_scan_stays_linear_on_long_inputs() -> None:
+    import time
+
+    text = ("Officials said the river rose, he argued, and Mayor Dunn, a former judge, has said so. " * 3000
+            + "said " * 20_000 + ", " * 20_000 + "The Ministry Of The Interior " * 5000)
+    t = time.perf_counter()
+    find_attributions(text)
+    assert time.perf_counter() - t < 3

@@ -31,3 +31,10 @@ def test_offsets_survive_characters_that_change_length_when_lowercased() -> None
     text = "İstanbul officials reportedly agreed."
     (s, e, _), = [h for h in find_hedges(text) if text[h[0] : h[1]] == "reportedly"]
     assert text[s:e] == "reportedly"
+
+
+def test_weak_phrases_stay_weak_across_line_breaks() -> None:
+    text = "It cost more\nthan 40 million, and at  least 3 people reportedly left."
+    cues = _cues(text)
+    assert cues["more\nthan"] is False and cues["at  least"] is False
+    assert cues["reportedly"] is True

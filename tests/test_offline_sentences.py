@@ -51,3 +51,20 @@ def test_unpunctuated_megabyte_is_cut_into_bounded_pieces() -> None:
 def test_empty_and_whitespace() -> None:
     assert split_sentences("") == []
     assert split_sentences(" \n\t ") == []
+
+
+def test_fast_paths_agree_with_the_abbreviation_rules() -> None:
+    text = (
+        "Prices rose in 2019. The Rev. Smith objected. It was approved (approx. 40 votes). "
+        "Turnout was up. Ms. Okafor said so.\n“Really?” asked Gen. Lind. Sales fell everywhere. Then it ended."
+    )
+    assert _texts(text) == [
+        "Prices rose in 2019.",
+        "The Rev. Smith objected.",
+        "It was approved (approx. 40 votes).",
+        "Turnout was up.",
+        "Ms. Okafor said so.",
+        "“Really?” asked Gen. Lind.",
+        "Sales fell everywhere.",
+        "Then it ended.",
+    ]

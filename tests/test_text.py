@@ -70,3 +70,9 @@ def test_pack_respects_batch_size_and_order():
 def test_title_is_first_nonblank_line_trimmed():
     assert title_of("\n\n  Headline here  \nbody") == "Headline here"
     assert len(title_of("x" * 500)) == 150
+
+
+def test_lone_surrogates_become_replacement_characters_in_place():
+    text = prepare_text("Officials said \ud800 40 people left.", 100)
+    assert text == "Officials said \ufffd 40 people left."
+    text.encode("utf-8")  # would raise on a lone surrogate

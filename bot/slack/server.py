@@ -14,6 +14,7 @@ queued stay in Redis for the next worker).
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import signal
@@ -52,6 +53,15 @@ def make_wsgi_app(services: Services, app: App | None = None) -> WSGIApp:
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if path == EVENTS_PATH and method == "POST":
+            # Slack always sends UTF-8; Bolt decodes the body without a check, so anything else
+            # would surface as a 500. Read it once here, refuse it as a bad request, or pass it on.
+            body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+            try:
+                body.decode("utf-8")
+            except UnicodeDecodeError:
+                start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8")])
+                return [b"Bad Request: the body is not UTF-8"]
+            environ["wsgi.input"] = io.BytesIO(body)
             return bolt(environ, start_response)
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return _health(services, start_response)

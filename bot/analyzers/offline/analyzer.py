@@ -1,14 +1,26 @@
 """OfflineAnalyzer: rules and lexicons only, no network, no models.
 
-Pipeline: segment sentences; run each rule family once over the whole text (compiled regexes are far
-faster than per-sentence calls); bucket matches into sentences; emit one source finding per
-attribution and at most one claim finding per sentence or clause, ranked for an editor.
+Pipeline: segment sentences; run each rule family once over the whole text (compiled regexes and
+``str.find``/``str.count`` are far faster than per-sentence calls); bucket matches into sentences
+with ``bisect``; emit one source finding per attribution and at most one claim finding per sentence
+or clause, ranked for an editor. Findings are built without pydantic validation (``_construct``):
+every value comes from fixed tables or exact slices of the text.
+
+Claims and hedges. A sentence is a claim when its check-worthiness score (``claims``) clears the
+threshold. A hedged sentence below it is still listed when the hedge stands in for a missing source
+("it is widely believed", "critics say": ``ATTRIBUTIVE_FLOOR``) or is another strong hedge on a
+sentence with some substance (``WEASEL_FLOOR``) - but not when the speaker hedges their own view in
+the first or second person ("I think we could perhaps ..."): that is opinion, not an unsourced claim.
+This keeps Wikipedia-style weasel claims (and their cues) on the checklist without turning every
+hedged line of debate talk into a claim.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
+from operator import attrgetter
 
 from bot.analyzers.offline import claims
 from bot.analyzers.offline.attribution import Attribution, find_attributions
@@ -62,21 +74,47 @@ _BASIS_HOW = {
     "not_independently_verified": "Look for official data or an independent source; keep the caveat.",
 }
 _BULLET = re.compile(r"[-•*–]\s")
-_CONTENT = re.compile(r"[A-Za-z]{4,}")
+_CONTENT = re.compile(r"[a-z]{4,}")
+_MAX_HEADINGS = 40
+_CLAUSE_MARKS = ("—", "–", ";", "--")
 _CLAUSE_SPLIT = re.compile(r"\s+[—–]\s+|\s+--\s+|;\s+")
-_TRAIL_DET = re.compile(r"\s+(?:[Tt]he|[Aa]n?)\s*$")  # "..., the" left when a name rule skipped "the"
-_LEAD_THAT = re.compile(r"^(?:that|,)\s+")
-_SPACES = re.compile(r"\s+")
+_DETERMINERS = frozenset({"the", "The", "a", "A", "an", "An"})
+Hedge = tuple[int, int, bool, bool]  # start, end, strong, shown to the editor
+_NR_ANCHORS = ("respond", "reply", "return", "comment", "reached")  # str.find first: the phrase is rare
 _NON_RESPONSE = re.compile(
-    r"(?i)\b(?:did\s+not|didn['’]t|has\s+not|have\s+not|hasn['’]t|haven['’]t)\s+(?:immediately\s+)?"
+    r"\b(?:did\s+not|didn['’]t|has\s+not|have\s+not|hasn['’]t|haven['’]t)\s+(?:immediately\s+)?"
     r"(?:respond|reply|return)|\bdeclined\s+to\s+comment|\bcould\s+not\s+be\s+reached"
 )
+_PERSONAL = re.compile(r"\b(?:i|we|you|my|our|your|us|me)\b")
+_NO_TYPES: frozenset[str] = frozenset()
+_NAMED = frozenset({"named_on_record"})
+_UNNAMED = frozenset({"vague_group", "anonymous"})
+_MAX_BONUS = 0.8  # added to a claim's score when it rests on unnamed, vague or second-hand sources
+_FIELD_NAMES = tuple(Finding.model_fields)
+_OFFSET = attrgetter("offset_hint")
+_HINTS = [claims.hint_names(mask) for mask in range(16)]  # basis hints by bit mask
+_new = object.__new__
+_set = object.__setattr__
+assert not Finding.__pydantic_post_init__ and Finding.model_config.get("extra") != "allow"
+
+
+def _construct(**values: object) -> Finding:
+    """``Finding.model_construct`` for values that are already valid and complete (every field
+    given, literal types from fixed tables), without its per-field alias and default handling:
+    the analyzer builds tens of thousands of these per megabyte."""
+    f = _new(Finding)
+    _set(f, "__dict__", values)
+    _set(f, "__pydantic_fields_set__", set(_FIELD_NAMES))
+    _set(f, "__pydantic_extra__", None)
+    _set(f, "__pydantic_private__", None)
+    return f
+
 _PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you", "it", "who", "which"})
 
 
 class OfflineAnalyzer:
     name = "offline"
-    RULES_VERSION = "rules-1"
+    RULES_VERSION = "rules-2"
 
     @property
     def cache_identity(self) -> str:
@@ -100,40 +138,81 @@ def analyze_text(text: str) -> list[Finding]:
         return []
     starts = [s for s, _ in sentences]
 
-    def sentence_of(pos: int) -> int:
-        return max(0, bisect_right(starts, pos) - 1)
-
     attributions = _dedupe_attributions(find_attributions(text))
     low = claims.lowered(text)
     hedges = find_hedges(text, low)
     by_sentence_attr: dict[int, list[Attribution]] = {}
     for a in attributions:
-        by_sentence_attr.setdefault(sentence_of(a.start), []).append(a)
-    by_sentence_hedge: dict[int, list[tuple[int, int, bool]]] = {}
-    for h in hedges:
-        by_sentence_hedge.setdefault(sentence_of(h[0]), []).append(h)
+        by_sentence_attr.setdefault(max(0, bisect_right(starts, a.start) - 1), []).append(a)
+    # (start, end, strong, shown): shown cues are strong hedges and approximators right before a
+    # figure ("nearly 400"); other weak cues ("often", "could") are everywhere in plain prose.
+    by_sentence_hedge: dict[int, list[Hedge]] = {}
+    fig_after = _FIGURE_AFTER.match
+    for hs, he, strong in hedges:
+        shown = strong or fig_after(text, he) is not None
+        by_sentence_hedge.setdefault(max(0, bisect_right(starts, hs) - 1), []).append((hs, he, strong, shown))
+    no_hedges: list[Hedge] = []
 
     findings = [
-        _source_finding(text, a, by_sentence_hedge.get(sentence_of(a.start), [])) for a in attributions
+        _source_finding(text, a, by_sentence_hedge.get(max(0, bisect_right(starts, a.start) - 1), no_hedges))
+        for a in attributions
     ]
 
-    body_words = _body_words(text, sentences)
-    units: list[tuple[int, int, int]] = []  # (start, end, sentence index)
-    for i, (s, e) in enumerate(sentences):
-        heading = i == 0 or _BULLET.match(text, s) is not None
-        if heading and _repeats(text, s, e, body_words):
+    skip = _repeated_headings(text, low, sentences)
+    # "did not respond to requests for comment" is process, not a claim to check: where it occurs.
+    non_response = sorted(
+        m.start()
+        for word in _NR_ANCHORS
+        for pos in _positions(low, word)
+        if (m := _NON_RESPONSE.search(low, max(0, pos - 40), pos + 20)) is not None
+    )
+    clause_hint = {max(0, bisect_right(starts, pos) - 1) for mark in _CLAUSE_MARKS for pos in _positions(text, mark)}
+    units, unit_sentence = _units(text, sentences, skip, clause_hint)
+    prepared = claims.prepare(text)
+    scores, hints = claims.score_units(prepared, units)
+    lowest = min(claims.THRESHOLD - _MAX_BONUS, claims.ATTRIBUTIVE_FLOOR, claims.WEASEL_FLOOR)
+    for (s, e), i, sc, hint in zip(units, unit_sentence, scores, hints, strict=True):
+        attrs = by_sentence_attr.get(i)
+        hs = by_sentence_hedge.get(i)
+        if sc < lowest or (sc < claims.THRESHOLD and not attrs and not hs):
+            continue  # the common case: plainly not a claim, decided without building anything
+        if non_response and (j := bisect_left(non_response, s)) < len(non_response) and non_response[j] < e:
             continue
-        units.extend((cs, ce, i) for cs, ce in _clauses(text, s, e))
-    hits = claims.feature_hits(text, [(s, e) for s, e, _ in units], low)
-    for (s, e, i), h in zip(units, hits, strict=True):
-        sc = claims.score_unit(text, s, e, h)
-        f = _claim_finding(
-            text, s, e, sc, by_sentence_attr.get(i, []), by_sentence_hedge.get(i, []), i, by_sentence_attr
-        )
+        f = _claim_finding(text, low, s, e, sc, hint, attrs or [], hs or no_hedges, i, by_sentence_attr)
         if f is not None:
             findings.append(f)
-    findings.sort(key=lambda f: f.offset_hint or 0)
+    findings.sort(key=_OFFSET)  # every finding has its offset_hint set
     return findings
+
+
+def _positions(text: str, needle: str) -> Iterator[int]:
+    """Every start of ``needle`` in ``text``: ``str.find`` is far faster than a regex for one literal."""
+    pos = text.find(needle)
+    while pos >= 0:
+        yield pos
+        pos = text.find(needle, pos + 1)
+
+
+def _units(
+    text: str, sentences: list[tuple[int, int]], skip: set[int], clause_hint: set[int]
+) -> tuple[list[tuple[int, int]], Sequence[int]]:
+    """Spans to score as claims (sentences, or clauses of long sentences with dashes or semicolons)
+    and the sentence index of each."""
+    if not (skip or clause_hint):
+        return sentences, range(len(sentences))
+    units: list[tuple[int, int]] = []
+    unit_sentence: list[int] = []
+    for i, (s, e) in enumerate(sentences):
+        if i in skip:
+            continue
+        if i in clause_hint and e - s >= 55:
+            for cs, ce in _clauses(text, s, e):
+                units.append((cs, ce))
+                unit_sentence.append(i)
+        else:
+            units.append((s, e))
+            unit_sentence.append(i)
+    return units, unit_sentence
 
 
 def _dedupe_attributions(attrs: list[Attribution]) -> list[Attribution]:
@@ -151,17 +230,20 @@ def _dedupe_attributions(attrs: list[Attribution]) -> list[Attribution]:
     return out
 
 
-def _source_finding(text: str, a: Attribution, hedges: list[tuple[int, int, bool]]) -> Finding:
+def _source_finding(text: str, a: Attribution, hedges: list[Hedge]) -> Finding:
     phrase = text[a.src_start : a.src_end]
-    cues = _cues(text, hedges, a.start, a.end)
+    cues = _cues(text, hedges, a.start, a.end) if hedges else []
     why = _SOURCE_WHY[a.source_type]
     if a.via and a.source_type != "second_hand":
         why += f" It reached us via {a.via}."
     if a.source_type == "named_on_record" and phrase.lower() in _PRONOUNS:
         why = "A pronoun stands for a source named earlier; make sure it is clear who is speaking."
-    return Finding(
+    # Every field is already valid (literal types from fixed tables): skip pydantic validation.
+    return _construct(
         kind="source",
         quote=text[a.start : a.end],
+        claim="",
+        basis=None,
         source_type=a.source_type,
         source_phrase=phrase,
         hedge_cues=cues,
@@ -172,37 +254,52 @@ def _source_finding(text: str, a: Attribution, hedges: list[tuple[int, int, bool
     )
 
 
-def _within(hedges: list[tuple[int, int, bool]], start: int, end: int) -> list[tuple[int, int, bool]]:
-    return [h for h in hedges if h[0] >= start and h[1] <= end]
-
-
 _FIGURE_AFTER = re.compile(r"\s{1,3}[$£€]?\d")
 
 
-def _cues(text: str, hedges: list[tuple[int, int, bool]], start: int, end: int) -> list[str]:
-    """Cue strings to show: strong hedges, and approximators right before a figure ("nearly 400").
-
-    Other weak cues ("often", "could") are everywhere in plain prose; listing them is noise."""
-    return [
-        text[h[0] : h[1]]
-        for h in _within(hedges, start, end)
-        if h[2] or _FIGURE_AFTER.match(text, h[1])
-    ]
+def _cues(text: str, hedges: list[Hedge], start: int, end: int) -> list[str]:
+    """Cue strings to show inside ``text[start:end]``."""
+    return [text[h[0] : h[1]] for h in hedges if h[3] and h[0] >= start and h[1] <= end]
 
 
-def _body_words(text: str, sentences: list[tuple[int, int]]) -> set[str]:
-    words: set[str] = set()
-    for i, (s, e) in enumerate(sentences):
-        if i == 0 or _BULLET.match(text, s):
-            continue
-        words.update(w.lower() for w in _CONTENT.findall(text, s, e))
-    return words
+def _repeated_headings(text: str, low: str, sentences: list[tuple[int, int]]) -> set[int]:
+    """Headline and summary bullets that only restate the body add no claim of their own: indices
+    of headings (the first line, bullets) whose content words mostly occur in the body too."""
+    # A first line is a headline only when it does not end like a sentence; bullets always count.
+    first_s, first_e = sentences[0]
+    heads = [i for i, (s, _) in enumerate(sentences) if i and _BULLET.match(text, s)]
+    if text[first_e - 1] not in ".!?\"”'’)" or _BULLET.match(text, first_s):
+        heads.insert(0, 0)
+    if len(heads) > _MAX_HEADINGS:
+        heads = heads[:_MAX_HEADINGS]
+    spans = [sentences[i] for i in heads]
+    head_starts = [s for s, _ in spans]
 
+    def in_heading(pos: int) -> bool:
+        j = bisect_right(head_starts, pos) - 1
+        return j >= 0 and pos < spans[j][1]
 
-def _repeats(text: str, s: int, e: int, body_words: set[str]) -> bool:
-    """A headline or summary bullet that only restates the body adds no claim of its own."""
-    words = {w.lower() for w in _CONTENT.findall(text, s, e)}
-    return bool(words) and len(words & body_words) >= 0.6 * len(words)
+    found: dict[str, bool] = {}
+
+    def in_body(word: str) -> bool:
+        if word not in found:
+            found[word] = False
+            pos = low.find(word)
+            while pos >= 0:
+                end = pos + len(word)
+                whole = (pos == 0 or not low[pos - 1].isalpha()) and (end == len(low) or not low[end].isalpha())
+                if whole and not in_heading(pos):
+                    found[word] = True
+                    break
+                pos = low.find(word, end)
+        return found[word]
+
+    out = set()
+    for i, (s, e) in zip(heads, spans, strict=True):
+        words = set(_CONTENT.findall(low, s, e))
+        if words and sum(1 for w in words if in_body(w)) >= 0.6 * len(words):
+            out.add(i)
+    return out
 
 
 def _clauses(text: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -219,41 +316,46 @@ def _clauses(text: str, s: int, e: int) -> list[tuple[int, int]]:
 
 def _claim_finding(
     text: str,
+    low: str,
     s: int,
     e: int,
-    sc: claims.ClaimScore,
+    score: float,
+    hint: int,
     attrs: list[Attribution],
-    hedges: list[tuple[int, int, bool]],
+    hedges: list[Hedge],
     index: int,
     by_sentence_attr: dict[int, list[Attribution]],
 ) -> Finding | None:
-    inside = [a for a in attrs if a.start >= s and a.end <= e]
-    types: set[str] = {a.source_type for a in inside}
-    named_only = bool(inside) and types == {"named_on_record"}
-    if _NON_RESPONSE.search(text, s, e):
-        return None  # "did not respond to requests for comment" is process, not a claim to check
-    if any(a.source_type == "explicitly_unverified" and a.start - s <= 4 for a in inside):
-        return None  # "We could not verify X": the source item says it; the claim is the sentence before
-    quoted = claims.quoted_share(text, s, e)
-    # A named person's own words in quotation marks: the source item covers it.
-    if named_only and quoted > 0.4:
-        return None
-    bonus = 0.8 if types - {"named_on_record"} else 0.0
-    cues = _cues(text, hedges, s, e)
-    strong = [_SPACES.sub(" ", text[h[0] : h[1]].lower()) for h in _within(hedges, s, e) if h[2]]
-    attributive = bool(types & {"vague_group", "anonymous"}) or any(c in ATTRIBUTIVE_WEASELS for c in strong)
+    inside = [a for a in attrs if a.start >= s and a.end <= e] if attrs else attrs
+    types: set[str] | frozenset[str] = {a.source_type for a in inside} if inside else _NO_TYPES
+    named_only = False
+    bonus = 0.0
+    if inside:
+        if any(a.source_type == "explicitly_unverified" and a.start - s <= 4 for a in inside):
+            return None  # "We could not verify X": the source item says it; the claim is the sentence before
+        named_only = types == _NAMED
+        # A named person's own words in quotation marks: the source item covers it.
+        if named_only and claims.quoted_share(text, s, e) > 0.4:
+            return None
+        bonus = _MAX_BONUS if types - _NAMED else 0.0
+    within = [h for h in hedges if h[0] >= s and h[1] <= e] if hedges else hedges
+    strong = [" ".join(low[h[0] : h[1]].split()) for h in within if h[2]] if within else within
+    attributive = not types.isdisjoint(_UNNAMED) or not ATTRIBUTIVE_WEASELS.isdisjoint(strong)
     # Weasel-worded statements ("it is widely believed", "critics say") are unverified claims even
-    # with no figure in them; quantifier weasels ("many", "some") need a fairly specific sentence.
+    # with little else in them; other strong hedges ("probably") need a fairly specific sentence.
     floor = claims.ATTRIBUTIVE_FLOOR if attributive else claims.WEASEL_FLOOR
-    below = sc.score + bonus < claims.THRESHOLD
-    if below and (not (strong or attributive) or sc.score <= floor):
-        return None
-    basis = claims.basis_for(sc.features, types)
-    nxt = by_sentence_attr.get(index + 1, [])
-    unverified_next = any(a.source_type == "explicitly_unverified" for a in nxt)
-    if unverified_next and basis in ("disputed_figure", "comparison", "unsourced"):
+    if score + bonus < claims.THRESHOLD and (
+        not (strong or attributive) or score <= floor or _PERSONAL.search(low, s, e)
+    ):
+        return None  # a speaker hedging their own view ("I think maybe we") is opinion, not a weasel
+    cues = [text[h[0] : h[1]] for h in within if h[3]]
+    basis = claims.basis_for(_HINTS[hint], types)
+    nxt = by_sentence_attr.get(index + 1, ())
+    if basis in ("disputed_figure", "comparison", "unsourced") and any(
+        a.source_type == "explicitly_unverified" for a in nxt
+    ):
         basis = "not_independently_verified"
-    total = sc.score + bonus + 0.3 * len(cues)
+    total = score + bonus + 0.3 * len(cues)
     priority: Priority
     if basis in ("anonymous_source", "not_independently_verified"):
         priority = "high"
@@ -266,11 +368,13 @@ def _claim_finding(
     why = _BASIS_WHY[basis]
     if cues:
         why += " Hedged: " + ", ".join(f"“{c}”" for c in dict.fromkeys(cues)) + "."
-    return Finding(
+    return _construct(
         kind="claim",
         quote=text[s:e],
         claim=_claim_text(text, s, e, inside),
         basis=basis,
+        source_type=None,
+        source_phrase=None,
         hedge_cues=cues,
         why=why,
         how_to_verify=_BASIS_HOW[basis],
@@ -283,17 +387,37 @@ def _claim_text(text: str, s: int, e: int, inside: list[Attribution]) -> str:
     """The assertion without its attribution: for each attribution keep the longer side of it
     ("X, the Journal reported" → X; "officials told the Journal that X" → X)."""
     cs, ce = s, e
-    for a in sorted(inside, key=lambda a: a.start):
+    for a in sorted(inside, key=_start) if len(inside) > 1 else inside:
         if a.start < cs or a.end > ce:
             continue
         if a.start - cs >= ce - a.end:
             ce = a.start
         else:
             cs = a.end
-    body = _TRAIL_DET.sub("", text[cs:ce]).strip(" ,;:.\"“”'")
-    body = _LEAD_THAT.sub("", body)
+    body = _lead_that(_trail_det(text[cs:ce]).strip(" ,;:.\"“”'"))
     if len(body) < 15:
         body = text[s:e].strip()
     if len(body) > 200:
         body = body[:197].rsplit(" ", 1)[0] + "…"
+    return body
+
+
+def _start(a: Attribution) -> int:
+    return a.start
+
+
+def _trail_det(body: str) -> str:
+    """Drop a trailing article ("..., the") left when a name rule skipped "the"."""
+    body = body.rstrip()
+    head, _, last = body.rpartition(" ")
+    if last in _DETERMINERS and head:
+        return head.rstrip()
+    return body
+
+
+def _lead_that(body: str) -> str:
+    """Drop a leading "that " or ", " left after cutting the attribution off."""
+    for lead in ("that", ","):
+        if body.startswith(lead) and body[len(lead) : len(lead) + 1].isspace():
+            return body[len(lead) :].lstrip()
     return body

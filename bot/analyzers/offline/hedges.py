@@ -9,9 +9,10 @@ from bot.analyzers.offline.lexicons import HEDGE_PHRASES, HEDGE_WORDS, WEAK_HEDG
 from bot.analyzers.offline.patterns import trie
 
 # Run on lowercased text (see claims.lowered): a case-insensitive trie is several times slower.
-_HEDGE = re.compile(r"(?<![\w\-])" + trie(w.lower() for w in HEDGE_WORDS + HEDGE_PHRASES) + r"(?![\w\-])")
+# The character before a cue is matched rather than looked behind at every position (faster); the
+# text is searched with a space in front, so offsets are one less than the match's.
+_HEDGE = re.compile(r"[^\w\-](" + trie(w.lower() for w in HEDGE_WORDS + HEDGE_PHRASES) + r")(?![\w\-])")
 _WEAK = frozenset(w.lower() for w in WEAK_HEDGES)
-_SPACES = re.compile(r"\s+")
 
 
 def find_hedges(text: str, low: str | None = None) -> list[tuple[int, int, bool]]:
@@ -21,7 +22,11 @@ def find_hedges(text: str, low: str | None = None) -> list[tuple[int, int, bool]
     if low is None or len(low) != len(text):
         low = lowered(text)
     out = []
-    for m in _HEDGE.finditer(low):
-        key = _SPACES.sub(" ", m.group().lower())
-        out.append((m.start(), m.end(), key not in _WEAK))
+    weak = _WEAK
+    for m in _HEDGE.finditer(" " + low):
+        key = m.group(1)
+        if key not in weak and not key.isalpha():
+            key = " ".join(key.split())  # a phrase across a line break or several spaces
+        s, e = m.span(1)
+        out.append((s - 1, e - 1, key not in weak))
     return out

@@ -15,6 +15,7 @@ from bot.analyzers.offline.lexicons import ABBREVIATIONS, SENTENCE_STARTERS
 _BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]]*(?=\s)|\n")
 _PREV_TOKEN = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 _NEXT_WORD = re.compile(r"\s*([\"'“‘(\[]?)(\w*)")
+_OPENERS = frozenset("\"'“‘([")
 # Pathological inputs (a megabyte with no punctuation) are cut into bounded pieces so that no
 # downstream step ever works on an unbounded "sentence".
 MAX_SENTENCE = 1500
@@ -51,20 +52,40 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     n = len(text)
     for m in _BOUNDARY.finditer(text):
         end = m.end()
-        if m.group() != "\n":
-            nxt = _NEXT_WORD.match(text, end)
-            word = nxt.group(2) if nxt else ""
+        punct_start = m.start()
+        last = text[punct_start]
+        if last != "\n":
+            # The next word, cheaply in the usual case (one space, then a letter).
+            c = text[end + 1] if end + 1 < n else ""
+            if c and (c.isspace() or c in _OPENERS):
+                nxt = _NEXT_WORD.match(text, end)
+                word = nxt.group(2) if nxt else ""
+            else:
+                word = c if c.isalnum() or c == "_" else ""
             # A lowercase continuation means the period was not a sentence end ("approx. five").
             if word and word[0].islower():
                 continue
-            is_abbr = m.group() == "." and _is_abbreviation(text, m.start(), ".")
-            if is_abbr and word.lower() not in SENTENCE_STARTERS:
-                continue
+            if last == "." and end - punct_start == 1 and _maybe_abbreviation(text, punct_start):
+                if word and c == word:  # only the first character was looked at: get the whole word
+                    nxt = _NEXT_WORD.match(text, end)
+                    word = nxt.group(2) if nxt else ""
+                if word.lower() not in SENTENCE_STARTERS:
+                    continue
         _emit(text, start, end, spans)
         start = end
     if start < n:
         _emit(text, start, n, spans)
     return spans
+
+
+def _maybe_abbreviation(text: str, punct_start: int) -> bool:
+    """``_is_abbreviation`` with fast exits: no letter before the period, or a long plain word."""
+    before = text[punct_start - 1] if punct_start else ""
+    if not ("a" <= before <= "z" or "A" <= before <= "Z"):
+        return before == "." and _is_abbreviation(text, punct_start, ".")
+    if text[max(0, punct_start - 7) : punct_start].isalpha() and punct_start >= 7:
+        return False  # seven letters or more: longer than any abbreviation
+    return _is_abbreviation(text, punct_start, ".")
 
 
 def _emit(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:

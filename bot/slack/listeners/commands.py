@@ -14,6 +14,7 @@ import logging
 import uuid
 from typing import Any
 
+import redis
 from slack_bolt import Ack, App
 
 from bot import metrics
@@ -54,6 +55,15 @@ def handle_command(services: Services, ack: Ack, command: dict[str, Any]) -> Non
             f"short. Post the article as a message (or a text snippet) and react to it with :{emoji}: instead."
         )
         return
+    try:
+        _queue_check(services, ack, command, text)
+    except redis.RedisError as exc:  # Redis down or restarting: say so instead of failing the request (500)
+        metrics.count_error("redis_unavailable")
+        log.error("/factcheck not queued: Redis is unreachable (%s)", type(exc).__name__)
+        ack(text="I can't reach my job queue right now, so this check did not start. Try again in a minute.")
+
+
+def _queue_check(services: Services, ack: Ack, command: dict[str, Any], text: str) -> None:
     trigger_id = command.get("trigger_id")
     if trigger_id and not dedup.first_delivery(services.redis, f"cmd:{trigger_id}", dedup.COMMAND_TTL_SECONDS):
         ack()  # the same command delivered twice: the first delivery is being handled
