@@ -339,11 +339,14 @@ def _has_name(phrase: str) -> bool:
     return not (nouns and nouns[-1].lower() in _SOURCE_HEADS)
 
 
+# Common nouns that head a source phrase: capitalised at a sentence start ("Economists expect") they
+# still name nobody.
 _SOURCE_HEADS = frozenset(
     [
         "official", "officials", "source", "sources", "analyst", "analysts", "expert", "experts", "diplomat",
         "diplomats", "aide", "aides", "person", "people", "insider", "insiders", "lawmaker", "lawmakers", "officer",
         "officers", "spokesman", "spokeswoman", "spokesperson", "critics", "observers",
+        *(group for group in VAGUE_GROUPS if " " not in group),
     ]
 )
 
