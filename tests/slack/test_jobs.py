@@ -10,7 +10,7 @@ import redis
 from bot.engine import CheckFailed
 from bot.models import Checklist
 from bot.slack.dedup import first_delivery
-from bot.slack.jobs import InProcessQueue, Job, QueueFull
+from bot.slack.jobs import Job
 from bot.slack.records import ItemStatus
 from bot.slack.state import carry_statuses
 from bot.slack.tasks import run_job
@@ -101,14 +101,3 @@ def test_carry_statuses_maps_by_quote_and_kind(bot: Bot) -> None:
     carried = carry_statuses(old, {first.number: ItemStatus(status="flagged", by=EDITOR)}, new)
     (number,) = carried
     assert new.item(number).quote == first.quote and carried[number].status == "flagged"
-
-
-def test_queue_is_bounded() -> None:
-    gate = threading.Event()
-    queue = InProcessQueue(lambda job: gate.wait(5), max_workers=1, max_pending=2)
-    queue.submit(reaction_job())
-    queue.submit(reaction_job())
-    with pytest.raises(QueueFull):
-        queue.submit(reaction_job())
-    gate.set()
-    queue.shutdown(wait=True)
