@@ -11,7 +11,6 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
 
-
 JobKind = Literal["check", "recheck", "answer"]
 
 
