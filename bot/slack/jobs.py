@@ -24,6 +24,8 @@ class Job(BaseModel):
     thread_ts: str | None = None  # None for a slash command: the job posts the parent itself
     response_url: str | None = None  # slash commands: ephemeral answers to the requester
     checklist_id: str | None = None  # recheck, answer
+    message_ts: str | None = None  # reaction: the message to read and check (the job reads it)
+    bot_user_id: str | None = None  # reaction: our own messages are not articles
 
 
 class QueueFull(RuntimeError):

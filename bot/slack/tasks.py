@@ -27,6 +27,7 @@ from bot.analyzers.base import AnalyzerError
 from bot.engine import CheckFailed, Progress
 from bot.limits import BUDGET_REASON_PREFIX
 from bot.models import Checklist
+from bot.slack import dedup
 from bot.slack.blocks import (
     SlackMessage,
     checklist_messages,
@@ -34,6 +35,7 @@ from bot.slack.blocks import (
     parent_message,
     placeholder_message,
 )
+from bot.slack.fetch import fetch_message, message_text
 from bot.slack.jobs import Job
 from bot.slack.records import HistoryEntry, ItemStatus, Status, ThreadRecord
 from bot.slack.services import Services
@@ -215,11 +217,42 @@ def _job_messages(progress: dict[str, str]) -> list[str]:
 
 
 # -- check ------------------------------------------------------------------------------------------
+def _read_reacted_message(services: Services, job: Job) -> Job | None:
+    """A reaction job carries only the message's place: read it now, off Slack's request path.
+
+    Returns the job with the article and its thread filled in, or None when there is nothing to
+    check (the requester is told why when it is worth telling them)."""
+    assert job.message_ts is not None
+    forget = f"react:{job.channel}:{job.message_ts}"  # the listener's dedup key: reacting again can retry
+    try:
+        message = fetch_message(services.client, job.channel, job.message_ts)
+    except SlackApiError as exc:
+        log.warning("job %s: cannot read the message: %s", job.job_id, exc.response.get("error"))
+        dedup.forget(services.redis, forget)
+        ephemeral(
+            services, job.channel, job.user, "I can't read that message. Invite me to this channel and react again."
+        )
+        return None
+    if message is None:
+        dedup.forget(services.redis, forget)
+        return None
+    if job.bot_user_id and message.get("user") == job.bot_user_id:
+        return None  # our own checklist messages are not articles
+    parent = message.get("thread_ts") or job.message_ts  # a reply is checked in its own thread
+    return job.model_copy(update={"text": message_text(message), "thread_ts": parent})
+
+
 def _run_check(services: Services, job: Job) -> None:
     state, settings = services.state, services.settings
     progress = state.job_get(job.job_id)
     if progress.get("done"):
         return
+    if job.message_ts and not job.text:
+        read = _read_reacted_message(services, job)
+        if read is None:
+            state.job_set(job.job_id, done="1")
+            return
+        job = read
     try:
         text = prepare_text(job.text, settings.max_article_chars)
     except InputError as exc:
