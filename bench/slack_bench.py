@@ -37,13 +37,16 @@ BURSTS = 3  # measured bursts per concurrency level, after one warm-up burst
 
 
 def burst(bot: Bot, texts: list[str]) -> list[Any]:
-    """Signed slash commands released at once, one thread each; their responses (with timings)."""
+    """Slash commands released at once, one thread each; their responses (with timings).
+
+    Each request is built and signed before the release, so only send-to-response is timed."""
+    prepared = [bot.command_request(text) for text in texts]
     barrier = threading.Barrier(len(texts))
     answers: list[Any] = [None] * len(texts)
 
     def send(index: int) -> None:
         barrier.wait()
-        answers[index] = bot.command(texts[index])
+        answers[index] = bot.send(prepared[index])
 
     threads = [threading.Thread(target=send, args=(i,)) for i in range(len(texts))]
     for thread in threads:

@@ -52,6 +52,13 @@ class Response:
 
 
 @dataclass
+class SignedRequest:
+    body: bytes
+    headers: dict[str, str]
+    job_id: str = ""  # for slash commands: the job the command starts
+
+
+@dataclass
 class Bot:
     """The app under test, reachable over HTTP at ``port``."""
 
@@ -83,6 +90,16 @@ class Bot:
         secret: str = SECRET,
         extra_headers: dict[str, str] | None = None,
     ) -> Response:
+        return self.send(self.sign(body, content_type, timestamp, secret, extra_headers))
+
+    @staticmethod
+    def sign(
+        body: str,
+        content_type: str,
+        timestamp: int | None = None,
+        secret: str = SECRET,
+        extra_headers: dict[str, str] | None = None,
+    ) -> SignedRequest:
         ts = str(int(time.time()) if timestamp is None else timestamp)
         signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
         headers = {
@@ -91,10 +108,16 @@ class Bot:
             "X-Slack-Signature": signature,
             **(extra_headers or {}),
         }
-        return self.request("POST", "/slack/events", body.encode("utf-8"), headers)
+        return SignedRequest(body.encode("utf-8"), headers)
+
+    def send(self, signed: SignedRequest) -> Response:
+        response = self.request("POST", "/slack/events", signed.body, signed.headers)
+        response.job_id = signed.job_id
+        return response
 
     # -- Slack's three kinds of request ------------------------------------------------------------
-    def command(self, text: str, user: str = EDITOR, channel: str = CHANNEL, **kwargs: Any) -> Response:
+    def command_request(self, text: str, user: str = EDITOR, channel: str = CHANNEL, **kwargs: Any) -> SignedRequest:
+        """A signed slash command, ready to send (benchmarks prepare them before timing)."""
         n = next(_ids)
         fields = {
             "token": "legacy",
@@ -110,11 +133,14 @@ class Bot:
             "response_url": self.slack.response_url(str(n)),
             "trigger_id": f"{n}.1.trigger{n}",
         }
-        job_id = self.last_job_id = f"cmd-{fields['trigger_id']}"
-        body = urllib.parse.urlencode(fields)
-        response = self.signed_post(body, "application/x-www-form-urlencoded", **kwargs)
-        response.job_id = job_id
-        return response
+        signed = self.sign(urllib.parse.urlencode(fields), "application/x-www-form-urlencoded", **kwargs)
+        signed.job_id = f"cmd-{fields['trigger_id']}"
+        return signed
+
+    def command(self, text: str, user: str = EDITOR, channel: str = CHANNEL, **kwargs: Any) -> Response:
+        signed = self.command_request(text, user, channel, **kwargs)
+        self.last_job_id = signed.job_id
+        return self.send(signed)
 
     def event(
         self, event: dict[str, Any], event_id: str | None = None, retry: int | None = None, **kwargs: Any
