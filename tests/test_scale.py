@@ -195,3 +195,31 @@ def test_web_only_serve_leaves_checks_to_worker_processes(
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(30) == 0, (tmp_path / "serve.log").read_text()
+
+
+def test_questions_count_against_the_token_budget_and_stop_when_it_is_spent(
+    settings: Settings, redis_client: redis.Redis, slack: SlackAPIStandIn
+) -> None:
+    with OpenAIStandIn(api_key="sk-qa") as llm:
+        qa_settings = replace(settings, openai_api_key="sk-qa", openai_base_url=llm.base_url,
+                              daily_token_budget=1_000_000)
+        bot = start_bot(qa_settings, redis_client, slack)
+        try:
+            check = bot.command(ARTICLE)
+            thread_ts = bot.wait_job(check.job_id)["parent_ts"]
+            left = bot.services.limits.budget_left() or 0
+            asked = len(llm.completion_requests)
+            bot.mention(thread_ts, "How many dockers walked out?")
+            wait_until(lambda: len(llm.completion_requests) == asked + 1 and
+                       (bot.services.limits.budget_left() or 0) < left, 15)
+            answer_usage = llm.completion_requests[-1].usage or {}
+            assert left - (bot.services.limits.budget_left() or 0) == (
+                answer_usage["prompt_tokens"] + answer_usage["completion_tokens"]
+            )
+            bot.services.limits.record_tokens(1_000_000)
+            bot.mention(thread_ts, "Who said so?")
+            wait_until(lambda: any("Questions need the LLM. Today's LLM token budget" in json.dumps(c.params)
+                                   for c in slack.calls_to("chat.postMessage")), 15)
+            assert len(llm.completion_requests) == asked + 1  # no request once the budget is spent
+        finally:
+            bot.drain()

@@ -420,17 +420,27 @@ def _run_answer(services: Services, job: Job) -> None:
         reply(services, record.channel, record.thread_ts, LLM_HOWTO)
         state.job_set(job.job_id, done="1")
         return
+    budget_reason = services.limits.budget_spent_reason()
+    if budget_reason:  # questions always need the LLM: there is no offline answer to fall back on
+        metrics.count_limited("budget")
+        reply(services, record.channel, record.thread_ts, f"Questions need the LLM. {budget_reason}")
+        state.job_set(job.job_id, done="1")
+        return
     from bot.qa import answer_question  # loads the OpenAI client only when a question needs it
 
     checklist = state.get_checklist(cid)
     article = state.get_article(cid) or ""
     summary = checklist_summary(checklist, state.statuses(cid)) if checklist else "(no checklist)"
     try:
+        started = time.monotonic()
         answer, usage = answer_question(services.settings, job.text, article, summary)
     except AnalyzerError as exc:
         log.warning("job %s: answer failed (%s)", job.job_id, exc.kind)
+        services.limits.record_tokens(exc.usage.prompt_tokens + exc.usage.completion_tokens)  # billed anyway
         reply(services, record.channel, record.thread_ts, f"I couldn't answer that: {exc}")
         return
+    metrics.record_llm(usage.prompt_tokens, usage.completion_tokens, time.monotonic() - started)
+    services.limits.record_tokens(usage.prompt_tokens + usage.completion_tokens)
     log.info("job %s: answered with %d tokens", job.job_id, usage.prompt_tokens + usage.completion_tokens)
     reply(services, record.channel, record.thread_ts, answer)  # notice_message escapes the model's text
     state.add_history(cid, HistoryEntry(at=time.time(), user=job.user, action="asked"))
