@@ -12,8 +12,8 @@ from bot.slack import dedup
 from bot.slack.listeners import actions, commands, messages, reactions
 from bot.slack.services import Services
 
-# Listeners ack at once and hand checks to the job queue, but status updates edit messages inline;
-# Bolt's default pool of 5 would make the sixth concurrent click wait behind five chat.update calls.
+# Lazy listeners (events, clicks) run here and may call the Web API (a status update edits the
+# checklist inline); Bolt's default pool of 5 would make the sixth concurrent click wait behind five.
 LISTENER_WORKERS = 32
 
 
@@ -26,6 +26,11 @@ def build_app(services: Services) -> App:
         client=services.client,
         signing_secret=settings.slack_signing_secret,
         listener_executor=executor,
+        # Acks leave as soon as the ack listener returns, from the request's own thread. Bolt's default
+        # hands every listener to the pool and polls for ack() every 10 ms, which adds to each ack under
+        # load. So ack listeners only touch Redis (slash commands: limits, dedup, enqueue); anything that
+        # calls the Web API runs lazily on the pool after the ack (``listeners.after_ack``).
+        process_before_response=True,
     )
     app.middleware(event_dedup(services))
     for module in (commands, reactions, messages, actions):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import App
 
 from bot.slack.blocks import ACTION_FLAG, ACTION_REOPEN, ACTION_VERIFY
+from bot.slack.listeners import ack_at_once
 from bot.slack.services import Services
 from bot.slack.tasks import apply_status, ephemeral
 
@@ -18,7 +19,7 @@ ACTION_NAMES = {ACTION_VERIFY: "verified", ACTION_FLAG: "flag", ACTION_REOPEN: "
 
 def register(app: App, services: Services) -> None:
     for action_id in ACTION_NAMES:
-        app.action(action_id)(lambda ack, body, action: handle_click(services, ack, body, action))
+        app.action(action_id)(ack=ack_at_once, lazy=[lambda body, action: handle_click(services, body, action)])
 
 
 def parse_value(value: str) -> tuple[str, int, int] | None:
@@ -30,8 +31,7 @@ def parse_value(value: str) -> tuple[str, int, int] | None:
         return None
 
 
-def handle_click(services: Services, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
-    ack()
+def handle_click(services: Services, body: dict[str, Any], action: dict[str, Any]) -> None:
     user = (body.get("user") or {}).get("id") or ""
     channel = (body.get("channel") or {}).get("id") or ""
     thread_ts = (body.get("message") or {}).get("thread_ts")

@@ -11,6 +11,7 @@ from slack_bolt import App, BoltContext
 from bot.slack.blocks import help_message, status_message
 from bot.slack.commands_text import ThreadCommand, parse_thread_command
 from bot.slack.jobs import Job, QueueFull
+from bot.slack.listeners import ack_at_once
 from bot.slack.mrkdwn import decode_incoming
 from bot.slack.records import ThreadRecord
 from bot.slack.services import Services
@@ -24,8 +25,8 @@ _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
 
 def register(app: App, services: Services) -> None:
-    app.event("message")(lambda event, context: handle_message(services, event, context))
-    app.event("app_mention")(lambda event, context: handle_mention(services, event, context))
+    app.event("message")(ack=ack_at_once, lazy=[lambda event, context: handle_message(services, event, context)])
+    app.event("app_mention")(ack=ack_at_once, lazy=[lambda event, context: handle_mention(services, event, context)])
 
 
 def _thread_record(services: Services, event: dict[str, Any], context: BoltContext) -> ThreadRecord | None:

@@ -10,6 +10,7 @@ from slack_bolt import App, BoltContext
 from bot import metrics
 from bot.slack import dedup
 from bot.slack.jobs import Job, QueueFull
+from bot.slack.listeners import ack_at_once
 from bot.slack.services import Services
 from bot.slack.tasks import ephemeral
 
@@ -17,7 +18,10 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App, services: Services) -> None:
-    app.event("reaction_added")(lambda event, context: handle_reaction(services, event, context))
+    # Lazy: a refusal (limit, full queue) answers with an ephemeral message, a Web API call.
+    app.event("reaction_added")(
+        ack=ack_at_once, lazy=[lambda event, context: handle_reaction(services, event, context)]
+    )
 
 
 def handle_reaction(services: Services, event: dict[str, Any], context: BoltContext) -> None:
