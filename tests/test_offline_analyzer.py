@@ -193,7 +193,7 @@ def test_fast_constructed_findings_equal_validated_ones() -> None:
 
 
 def test_rules_version_is_in_the_cache_identity() -> None:
-    assert OfflineAnalyzer().cache_identity == "offline:rules-3"
+    assert OfflineAnalyzer().cache_identity == "offline:rules-4"
 
 
 def test_hedged_first_person_opinion_is_not_a_weasel_claim() -> None:

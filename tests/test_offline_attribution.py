@@ -40,6 +40,17 @@ def test_source_types(text: str, quote: str, phrase: str, stype: str) -> None:
     assert (quote, phrase, stype) in _sources(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Velmora launched a counter-offensive across the river last week.",
+        "The council signed the harbour lease on Tuesday.",
+    ],
+)
+def test_actors_are_not_sources(text: str) -> None:
+    assert _sources(text) == []
+
+
 def test_self_citation_and_explicitly_unverified_use_the_outlets_own_name() -> None:
     text = (
         "The Harbor Courier could not independently verify the footage. "

@@ -29,7 +29,7 @@ def build_app(services: Services) -> App:
         # Acks leave as soon as the ack listener returns, from the request's own thread. Bolt's default
         # hands every listener to the pool and polls for ack() every 10 ms, which adds to each ack under
         # load. So ack listeners only touch Redis (slash commands: limits, dedup, enqueue); anything that
-        # calls the Web API runs lazily on the pool after the ack (``listeners.after_ack``).
+        # calls the Web API runs lazily on the pool after the ack (``listeners.ack_at_once``).
         process_before_response=True,
     )
     app.middleware(event_dedup(services))

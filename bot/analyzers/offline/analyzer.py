@@ -114,7 +114,7 @@ _PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you", "it", "who", "whic
 
 class OfflineAnalyzer:
     name = "offline"
-    RULES_VERSION = "rules-3"
+    RULES_VERSION = "rules-4"
 
     @property
     def cache_identity(self) -> str:
