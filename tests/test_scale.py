@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -79,27 +80,39 @@ def test_reaction_over_the_channel_limit_gets_an_ephemeral_note(limited_bot: Bot
     assert limited_bot.services.state.job_get(f"react-{CHANNEL}-1700000000.000003") == {}
 
 
+BUDGET = 1_000_000  # LLM tokens a day
+
+
+@contextmanager
+def llm_bot_with_budget(
+    settings: Settings, redis_client: redis.Redis, slack: SlackAPIStandIn
+) -> Iterator[tuple[Bot, OpenAIStandIn]]:
+    """A bot on the LLM stand-in with a daily budget of ``BUDGET`` tokens."""
+    with OpenAIStandIn(api_key="sk-budget") as llm:
+        llm_settings = replace(settings, openai_api_key=llm.api_key, openai_base_url=llm.base_url,
+                               daily_token_budget=BUDGET)
+        bot = start_bot(llm_settings, redis_client, slack)
+        try:
+            yield bot, llm
+        finally:
+            bot.drain()
+
+
 def test_spent_token_budget_runs_offline_and_the_checklist_says_why(
     settings: Settings, redis_client: redis.Redis, slack: SlackAPIStandIn
 ) -> None:
-    with OpenAIStandIn(api_key="sk-budget") as llm:
-        llm_settings = replace(settings, openai_api_key="sk-budget", openai_base_url=llm.base_url,
-                               daily_token_budget=1_000_000)
-        bot = start_bot(llm_settings, redis_client, slack)
-        try:
-            limits = bot.services.limits
-            first = bot.command(ARTICLE)
-            bot.wait_job(first.job_id)
-            assert llm.completion_requests  # under budget: the LLM did the work ...
-            used = 1_000_000 - (limits.budget_left() or 0)
-            assert used == llm.total_usage()["prompt_tokens"] + llm.total_usage()["completion_tokens"] > 0
-            limits.record_tokens(1_000_000)  # ... and now the day's budget is gone
-            asked = len(llm.completion_requests)
-            second = bot.command(ARTICLE.replace("second week", "third week"))
-            bot.wait_job(second.job_id)
-            assert len(llm.completion_requests) == asked  # no LLM request once the budget is spent
-        finally:
-            bot.drain()
+    with llm_bot_with_budget(settings, redis_client, slack) as (bot, llm):
+        limits = bot.services.limits
+        first = bot.command(ARTICLE)
+        bot.wait_job(first.job_id)
+        assert llm.completion_requests  # under budget: the LLM did the work ...
+        used = BUDGET - (limits.budget_left() or 0)
+        assert used == llm.total_usage()["prompt_tokens"] + llm.total_usage()["completion_tokens"] > 0
+        limits.record_tokens(BUDGET)  # ... and now the day's budget is gone
+        asked = len(llm.completion_requests)
+        second = bot.command(ARTICLE.replace("second week", "third week"))
+        bot.wait_job(second.job_id)
+        assert len(llm.completion_requests) == asked  # no LLM request once the budget is spent
     checklist_ts = bot.services.state.job_get(second.job_id)["msg0"]
     shown = json.dumps(slack.message(CHANNEL, checklist_ts))
     assert "The offline analyzer made this checklist." in shown
@@ -200,26 +213,20 @@ def test_web_only_serve_leaves_checks_to_worker_processes(
 def test_questions_count_against_the_token_budget_and_stop_when_it_is_spent(
     settings: Settings, redis_client: redis.Redis, slack: SlackAPIStandIn
 ) -> None:
-    with OpenAIStandIn(api_key="sk-qa") as llm:
-        qa_settings = replace(settings, openai_api_key="sk-qa", openai_base_url=llm.base_url,
-                              daily_token_budget=1_000_000)
-        bot = start_bot(qa_settings, redis_client, slack)
-        try:
-            check = bot.command(ARTICLE)
-            thread_ts = bot.wait_job(check.job_id)["parent_ts"]
-            left = bot.services.limits.budget_left() or 0
-            asked = len(llm.completion_requests)
-            bot.mention(thread_ts, "How many dockers walked out?")
-            wait_until(lambda: len(llm.completion_requests) == asked + 1 and
-                       (bot.services.limits.budget_left() or 0) < left, 15)
-            answer_usage = llm.completion_requests[-1].usage or {}
-            assert left - (bot.services.limits.budget_left() or 0) == (
-                answer_usage["prompt_tokens"] + answer_usage["completion_tokens"]
-            )
-            bot.services.limits.record_tokens(1_000_000)
-            bot.mention(thread_ts, "Who said so?")
-            wait_until(lambda: any("Questions need the LLM. Today's LLM token budget" in json.dumps(c.params)
-                                   for c in slack.calls_to("chat.postMessage")), 15)
-            assert len(llm.completion_requests) == asked + 1  # no request once the budget is spent
-        finally:
-            bot.drain()
+    with llm_bot_with_budget(settings, redis_client, slack) as (bot, llm):
+        check = bot.command(ARTICLE)
+        thread_ts = bot.wait_job(check.job_id)["parent_ts"]
+        left = bot.services.limits.budget_left() or 0
+        asked = len(llm.completion_requests)
+        bot.mention(thread_ts, "How many dockers walked out?")
+        wait_until(lambda: len(llm.completion_requests) == asked + 1 and
+                   (bot.services.limits.budget_left() or 0) < left, 15)
+        answer_usage = llm.completion_requests[-1].usage or {}
+        assert left - (bot.services.limits.budget_left() or 0) == (
+            answer_usage["prompt_tokens"] + answer_usage["completion_tokens"]
+        )
+        bot.services.limits.record_tokens(BUDGET)
+        bot.mention(thread_ts, "Who said so?")
+        wait_until(lambda: any("Questions need the LLM. Today's LLM token budget" in json.dumps(c.params)
+                               for c in slack.calls_to("chat.postMessage")), 15)
+        assert len(llm.completion_requests) == asked + 1  # no request once the budget is spent
