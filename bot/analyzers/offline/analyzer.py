@@ -20,11 +20,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
+from functools import partial
 from operator import attrgetter
 
 from bot.analyzers.offline import claims
 from bot.analyzers.offline.attribution import Attribution, find_attributions
-from bot.analyzers.offline.hedges import find_hedges
+from bot.analyzers.offline.hedges import WEAK_CUES, hedge_cues
 from bot.analyzers.offline.lexicons import ATTRIBUTIVE_WEASELS
 from bot.analyzers.offline.sentences import split_sentences
 from bot.models import AnalysisResult, Finding, Priority, SourceType, Usage
@@ -79,7 +80,7 @@ _MAX_HEADINGS = 40
 _CLAUSE_MARKS = ("—", "–", ";", "--")
 _CLAUSE_SPLIT = re.compile(r"\s+[—–]\s+|\s+--\s+|;\s+")
 _DETERMINERS = frozenset({"the", "The", "a", "A", "an", "An"})
-Hedge = tuple[int, int, bool, bool]  # start, end, strong, shown to the editor
+Hedge = tuple[int, int, bool, bool, bool]  # start, end, strong, shown to the editor, attributive weasel
 _NR_ANCHORS = ("respond", "reply", "return", "comment", "reached")  # str.find first: the phrase is rare
 _NON_RESPONSE = re.compile(
     r"\b(?:did\s+not|didn['’]t|has\s+not|have\s+not|hasn['’]t|haven['’]t)\s+(?:immediately\s+)?"
@@ -90,7 +91,7 @@ _NO_TYPES: frozenset[str] = frozenset()
 _NAMED = frozenset({"named_on_record"})
 _UNNAMED = frozenset({"vague_group", "anonymous"})
 _MAX_BONUS = 0.8  # added to a claim's score when it rests on unnamed, vague or second-hand sources
-_FIELD_NAMES = tuple(Finding.model_fields)
+_ALL_FIELDS = set(Finding.model_fields)
 _OFFSET = attrgetter("offset_hint")
 _HINTS = [claims.hint_names(mask) for mask in range(16)]  # basis hints by bit mask
 _new = object.__new__
@@ -101,13 +102,18 @@ assert not Finding.__pydantic_post_init__ and Finding.model_config.get("extra") 
 def _construct(**values: object) -> Finding:
     """``Finding.model_construct`` for values that are already valid and complete (every field
     given, literal types from fixed tables), without its per-field alias and default handling:
-    the analyzer builds tens of thousands of these per megabyte."""
+    the analyzer builds tens of thousands of these per megabyte.
+
+    Every finding has every field set, so all share one fields-set: a set per finding would be
+    a third of the findings' memory. Sharing is safe because pydantic only ever adds a field
+    name to it (on assignment: already there) or copies it (``model_copy``)."""
     f = _new(Finding)
     _set(f, "__dict__", values)
-    _set(f, "__pydantic_fields_set__", set(_FIELD_NAMES))
+    _set(f, "__pydantic_fields_set__", _ALL_FIELDS)
     _set(f, "__pydantic_extra__", None)
     _set(f, "__pydantic_private__", None)
     return f
+
 
 _PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you", "it", "who", "which"})
 
@@ -136,26 +142,30 @@ def analyze_text(text: str) -> list[Finding]:
     sentences = split_sentences(text)
     if not sentences:
         return []
-    starts = [s for s, _ in sentences]
+    # Index of the sentence holding an offset: how many sentences after the first start at or
+    # before it (offsets before the first sentence count as in it).
+    sentence_of = partial(bisect_right, [s for s, _ in sentences[1:]])
 
     attributions = _dedupe_attributions(find_attributions(text))
+    attr_sentence = list(map(sentence_of, [a.start for a in attributions]))
     low = claims.lowered(text)
-    hedges = find_hedges(text, low)
     by_sentence_attr: dict[int, list[Attribution]] = {}
-    for a in attributions:
-        by_sentence_attr.setdefault(max(0, bisect_right(starts, a.start) - 1), []).append(a)
-    # (start, end, strong, shown): shown cues are strong hedges and approximators right before a
-    # figure ("nearly 400"); other weak cues ("often", "could") are everywhere in plain prose.
+    for i, a in zip(attr_sentence, attributions, strict=True):
+        by_sentence_attr.setdefault(i, []).append(a)
+    # Shown cues are strong hedges and approximators right before a figure ("nearly 400"); other
+    # weak cues ("often", "could") are everywhere in plain prose.
     by_sentence_hedge: dict[int, list[Hedge]] = {}
     fig_after = _FIGURE_AFTER.match
-    for hs, he, strong in hedges:
-        shown = strong or fig_after(text, he) is not None
-        by_sentence_hedge.setdefault(max(0, bisect_right(starts, hs) - 1), []).append((hs, he, strong, shown))
+    weak = WEAK_CUES
+    for hs, he, key in hedge_cues(low):
+        strong = key not in weak
+        hedge = (hs, he, strong, strong or fig_after(text, he) is not None, strong and key in ATTRIBUTIVE_WEASELS)
+        by_sentence_hedge.setdefault(sentence_of(hs), []).append(hedge)
     no_hedges: list[Hedge] = []
 
     findings = [
-        _source_finding(text, a, by_sentence_hedge.get(max(0, bisect_right(starts, a.start) - 1), no_hedges))
-        for a in attributions
+        _source_finding(text, a, by_sentence_hedge.get(i, no_hedges))
+        for i, a in zip(attr_sentence, attributions, strict=True)
     ]
 
     skip = _repeated_headings(text, low, sentences)
@@ -166,16 +176,20 @@ def analyze_text(text: str) -> list[Finding]:
         for pos in _positions(low, word)
         if (m := _NON_RESPONSE.search(low, max(0, pos - 40), pos + 20)) is not None
     )
-    clause_hint = {max(0, bisect_right(starts, pos) - 1) for mark in _CLAUSE_MARKS for pos in _positions(text, mark)}
+    clause_hint = {sentence_of(pos) for mark in _CLAUSE_MARKS for pos in _positions(text, mark)}
     units, unit_sentence = _units(text, sentences, skip, clause_hint)
     prepared = claims.prepare(text)
     scores, hints = claims.score_units(prepared, units)
-    lowest = min(claims.THRESHOLD - _MAX_BONUS, claims.ATTRIBUTIVE_FLOOR, claims.WEASEL_FLOOR)
+    threshold = claims.THRESHOLD
+    lowest = min(threshold - _MAX_BONUS, claims.ATTRIBUTIVE_FLOOR, claims.WEASEL_FLOOR)
+    get_attrs, get_hedges = by_sentence_attr.get, by_sentence_hedge.get
     for (s, e), i, sc, hint in zip(units, unit_sentence, scores, hints, strict=True):
-        attrs = by_sentence_attr.get(i)
-        hs = by_sentence_hedge.get(i)
-        if sc < lowest or (sc < claims.THRESHOLD and not attrs and not hs):
+        if sc < lowest:
             continue  # the common case: plainly not a claim, decided without building anything
+        attrs = get_attrs(i)
+        hs = get_hedges(i)
+        if sc < threshold and not attrs and not hs:
+            continue
         if non_response and (j := bisect_left(non_response, s)) < len(non_response) and non_response[j] < e:
             continue
         f = _claim_finding(text, low, s, e, sc, hint, attrs or [], hs or no_hedges, i, by_sentence_attr)
@@ -339,8 +353,8 @@ def _claim_finding(
             return None
         bonus = _MAX_BONUS if types - _NAMED else 0.0
     within = [h for h in hedges if h[0] >= s and h[1] <= e] if hedges else hedges
-    strong = [" ".join(low[h[0] : h[1]].split()) for h in within if h[2]] if within else within
-    attributive = not types.isdisjoint(_UNNAMED) or not ATTRIBUTIVE_WEASELS.isdisjoint(strong)
+    strong = any(h[2] for h in within) if within else False
+    attributive = not types.isdisjoint(_UNNAMED) or (strong and any(h[4] for h in within))
     # Weasel-worded statements ("it is widely believed", "critics say") are unverified claims even
     # with little else in them; other strong hedges ("probably") need a fairly specific sentence.
     floor = claims.ATTRIBUTIVE_FLOOR if attributive else claims.WEASEL_FLOOR

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import chain
 
 from bot.analyzers.offline.attribution_lexicon import (
@@ -217,7 +217,6 @@ class Attribution:
     cue: str
     source_type: SourceType
     via: str = ""  # the outlet a source spoke to, when there is one
-    notes: list[str] = field(default_factory=list)
 
 
 _KEYWORDS = ("verif", "confirm", "comment", "Verif", "Confirm", "Comment", "VERIF", "CONFIRM", "COMMENT")

@@ -12,7 +12,10 @@ import re
 from bot.analyzers.offline.lexicons import ABBREVIATIONS, SENTENCE_STARTERS
 
 # Terminal punctuation (with closing quotes/brackets) followed by whitespace, or a line break.
-_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]]*(?=\s)|\n")
+# Written to start with one character class so that the scanner skips ahead to candidates with a
+# fast C loop (a leading lookbehind or alternation makes it try the whole pattern at every
+# position). The run of punctuation is possessive, so a match never starts inside one.
+_BOUNDARY = re.compile(r"[.!?…\n](?:(?<=\n)|[.!?…]*+[\"'”’)\]]*(?=\s))")
 _PREV_TOKEN = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 _NEXT_WORD = re.compile(r"\s*([\"'“‘(\[]?)(\w*)")
 _OPENERS = frozenset("\"'“‘([")
