@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from operator import attrgetter
 
@@ -94,12 +94,13 @@ _MAX_BONUS = 0.8  # added to a claim's score when it rests on unnamed, vague or 
 _ALL_FIELDS = set(Finding.model_fields)
 _OFFSET = attrgetter("offset_hint")
 _HINTS = [claims.hint_names(mask) for mask in range(16)]  # basis hints by bit mask
+_UNSOURCED_BASIS = [claims.basis_for(names, _NO_TYPES) for names in _HINTS]  # basis without sources, by mask
 _new = object.__new__
 _set = object.__setattr__
 assert not Finding.__pydantic_post_init__ and Finding.model_config.get("extra") != "allow"
 
 
-def _construct(**values: object) -> Finding:
+def _construct(values: dict[str, object]) -> Finding:
     """``Finding.model_construct`` for values that are already valid and complete (every field
     given, literal types from fixed tables), without its per-field alias and default handling:
     the analyzer builds tens of thousands of these per megabyte.
@@ -146,21 +147,13 @@ def analyze_text(text: str) -> list[Finding]:
     # before it (offsets before the first sentence count as in it).
     sentence_of = partial(bisect_right, [s for s, _ in sentences[1:]])
 
-    attributions = _dedupe_attributions(find_attributions(text))
-    attr_sentence = list(map(sentence_of, [a.start for a in attributions]))
     low = claims.lowered(text)
+    attributions = _dedupe_attributions(find_attributions(text, low=low))
+    attr_sentence = list(map(sentence_of, [a.start for a in attributions]))
     by_sentence_attr: dict[int, list[Attribution]] = {}
     for i, a in zip(attr_sentence, attributions, strict=True):
         by_sentence_attr.setdefault(i, []).append(a)
-    # Shown cues are strong hedges and approximators right before a figure ("nearly 400"); other
-    # weak cues ("often", "could") are everywhere in plain prose.
-    by_sentence_hedge: dict[int, list[Hedge]] = {}
-    fig_after = _FIGURE_AFTER.match
-    weak = WEAK_CUES
-    for hs, he, key in hedge_cues(low):
-        strong = key not in weak
-        hedge = (hs, he, strong, strong or fig_after(text, he) is not None, strong and key in ATTRIBUTIVE_WEASELS)
-        by_sentence_hedge.setdefault(sentence_of(hs), []).append(hedge)
+    by_sentence_hedge = _hedges_by_sentence(text, low, sentence_of)
     no_hedges: list[Hedge] = []
 
     findings = [
@@ -178,8 +171,7 @@ def analyze_text(text: str) -> list[Finding]:
     )
     clause_hint = {sentence_of(pos) for mark in _CLAUSE_MARKS for pos in _positions(text, mark)}
     units, unit_sentence = _units(text, sentences, skip, clause_hint)
-    prepared = claims.prepare(text)
-    scores, hints = claims.score_units(prepared, units)
+    scores, hints = claims.score_units(claims.prepare(text), units)  # the prepared texts are freed at once
     threshold = claims.THRESHOLD
     lowest = min(threshold - _MAX_BONUS, claims.ATTRIBUTIVE_FLOOR, claims.WEASEL_FLOOR)
     get_attrs, get_hedges = by_sentence_attr.get, by_sentence_hedge.get
@@ -197,6 +189,21 @@ def analyze_text(text: str) -> list[Finding]:
             findings.append(f)
     findings.sort(key=_OFFSET)  # every finding has its offset_hint set
     return findings
+
+
+def _hedges_by_sentence(text: str, low: str, sentence_of: Callable[[int], int]) -> dict[int, list[Hedge]]:
+    """The hedge cues of each sentence, by sentence index. Shown cues are strong hedges and
+    approximators right before a figure ("nearly 400"); other weak cues ("often", "could") are
+    everywhere in plain prose."""
+    out: dict[int, list[Hedge]] = {}
+    fig_after = _FIGURE_AFTER.match
+    weak = WEAK_CUES
+    cues = hedge_cues(low)
+    for i, (hs, he, key) in zip(map(sentence_of, [c[0] for c in cues]), cues, strict=True):
+        strong = key not in weak
+        hedge = (hs, he, strong, strong or fig_after(text, he) is not None, strong and key in ATTRIBUTIVE_WEASELS)
+        out.setdefault(i, []).append(hedge)
+    return out
 
 
 def _positions(text: str, needle: str) -> Iterator[int]:
@@ -254,17 +261,19 @@ def _source_finding(text: str, a: Attribution, hedges: list[Hedge]) -> Finding:
         why = "A pronoun stands for a source named earlier; make sure it is clear who is speaking."
     # Every field is already valid (literal types from fixed tables): skip pydantic validation.
     return _construct(
-        kind="source",
-        quote=text[a.start : a.end],
-        claim="",
-        basis=None,
-        source_type=a.source_type,
-        source_phrase=phrase,
-        hedge_cues=cues,
-        why=why,
-        how_to_verify=_SOURCE_HOW[a.source_type],
-        priority=_SOURCE_PRIORITY[a.source_type],
-        offset_hint=a.start,
+        {
+            "kind": "source",
+            "quote": text[a.start : a.end],
+            "claim": "",
+            "basis": None,
+            "source_type": a.source_type,
+            "source_phrase": phrase,
+            "hedge_cues": cues,
+            "why": why,
+            "how_to_verify": _SOURCE_HOW[a.source_type],
+            "priority": _SOURCE_PRIORITY[a.source_type],
+            "offset_hint": a.start,
+        }
     )
 
 
@@ -345,16 +354,27 @@ def _claim_finding(
     named_only = False
     bonus = 0.0
     if inside:
-        if any(a.source_type == "explicitly_unverified" and a.start - s <= 4 for a in inside):
+        if "explicitly_unverified" in types and any(
+            a.source_type == "explicitly_unverified" and a.start - s <= 4 for a in inside
+        ):
             return None  # "We could not verify X": the source item says it; the claim is the sentence before
         named_only = types == _NAMED
         # A named person's own words in quotation marks: the source item covers it.
         if named_only and claims.quoted_share(text, s, e) > 0.4:
             return None
         bonus = _MAX_BONUS if types - _NAMED else 0.0
-    within = [h for h in hedges if h[0] >= s and h[1] <= e] if hedges else hedges
-    strong = any(h[2] for h in within) if within else False
-    attributive = not types.isdisjoint(_UNNAMED) or (strong and any(h[4] for h in within))
+    # One pass over the sentence's cues: those inside the unit, whether any is strong or a weasel
+    # standing in for a source, and the ones to show.
+    strong = weasel = False
+    cues: list[str] = []
+    for hs, he, is_strong, shown, is_weasel in hedges:
+        if hs >= s and he <= e:
+            if is_strong:
+                strong = True
+                weasel = weasel or is_weasel
+            if shown:
+                cues.append(text[hs:he])
+    attributive = weasel or not types.isdisjoint(_UNNAMED)
     # Weasel-worded statements ("it is widely believed", "critics say") are unverified claims even
     # with little else in them; other strong hedges ("probably") need a fairly specific sentence.
     floor = claims.ATTRIBUTIVE_FLOOR if attributive else claims.WEASEL_FLOOR
@@ -362,11 +382,9 @@ def _claim_finding(
         not (strong or attributive) or score <= floor or _PERSONAL.search(low, s, e)
     ):
         return None  # a speaker hedging their own view ("I think maybe we") is opinion, not a weasel
-    cues = [text[h[0] : h[1]] for h in within if h[3]]
-    basis = claims.basis_for(_HINTS[hint], types)
-    nxt = by_sentence_attr.get(index + 1, ())
+    basis = claims.basis_for(_HINTS[hint], types) if types else _UNSOURCED_BASIS[hint]
     if basis in ("disputed_figure", "comparison", "unsourced") and any(
-        a.source_type == "explicitly_unverified" for a in nxt
+        a.source_type == "explicitly_unverified" for a in by_sentence_attr.get(index + 1, ())
     ):
         basis = "not_independently_verified"
     total = score + bonus + 0.3 * len(cues)
@@ -381,27 +399,30 @@ def _claim_finding(
         priority = "medium"
     why = _BASIS_WHY[basis]
     if cues:
-        why += " Hedged: " + ", ".join(f"“{c}”" for c in dict.fromkeys(cues)) + "."
+        why += " Hedged: “" + "”, “".join(dict.fromkeys(cues)) + "”."
     return _construct(
-        kind="claim",
-        quote=text[s:e],
-        claim=_claim_text(text, s, e, inside),
-        basis=basis,
-        source_type=None,
-        source_phrase=None,
-        hedge_cues=cues,
-        why=why,
-        how_to_verify=_BASIS_HOW[basis],
-        priority=priority,
-        offset_hint=s,
+        {
+            "kind": "claim",
+            "quote": text[s:e],
+            "claim": _claim_text(text, s, e, inside),
+            "basis": basis,
+            "source_type": None,
+            "source_phrase": None,
+            "hedge_cues": cues,
+            "why": why,
+            "how_to_verify": _BASIS_HOW[basis],
+            "priority": priority,
+            "offset_hint": s,
+        }
     )
 
 
 def _claim_text(text: str, s: int, e: int, inside: list[Attribution]) -> str:
     """The assertion without its attribution: for each attribution keep the longer side of it
-    ("X, the Journal reported" → X; "officials told the Journal that X" → X)."""
+    ("X, the Journal reported" → X; "officials told the Journal that X" → X). ``inside`` is in
+    order of start, as the attributions are."""
     cs, ce = s, e
-    for a in sorted(inside, key=_start) if len(inside) > 1 else inside:
+    for a in inside:
         if a.start < cs or a.end > ce:
             continue
         if a.start - cs >= ce - a.end:
@@ -414,10 +435,6 @@ def _claim_text(text: str, s: int, e: int, inside: list[Attribution]) -> str:
     if len(body) > 200:
         body = body[:197].rsplit(" ", 1)[0] + "…"
     return body
-
-
-def _start(a: Attribution) -> int:
-    return a.start
 
 
 def _trail_det(body: str) -> str:

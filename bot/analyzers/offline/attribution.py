@@ -219,18 +219,24 @@ class Attribution:
     via: str = ""  # the outlet a source spoke to, when there is one
 
 
-_KEYWORDS = ("verif", "confirm", "comment", "Verif", "Confirm", "Comment", "VERIF", "CONFIRM", "COMMENT")
+_KEYWORDS = ("verif", "confirm", "comment")  # in lower, capitalised or upper case
 
 
-def _keyword_windows(text: str, before: int = 80, after: int = 40) -> list[tuple[int, int]]:
+def _keyword_windows(text: str, before: int = 80, after: int = 40, low: str | None = None) -> list[tuple[int, int]]:
     """Merged windows around the rare words the outlet-disclaimer rules need: those rules are
-    expensive to run over a whole text, and almost every text has few or none of these words."""
+    expensive to run over a whole text, and almost every text has few or none of these words.
+    ``low`` is the lowercased text, when the caller has it: one search per word finds every case."""
+    if low is None:
+        low = lowered(text)
     hits: list[tuple[int, int]] = []
     for w in _KEYWORDS:
-        i = text.find(w)
+        size = len(w)
+        forms = (w, w.capitalize(), w.upper())
+        i = low.find(w)
         while i >= 0:
-            hits.append((i, i + len(w)))
-            i = text.find(w, i + 1)
+            if text[i : i + size] in forms:
+                hits.append((i, i + size))
+            i = low.find(w, i + 1)
     hits.sort()
     out: list[tuple[int, int]] = []
     for s, e in hits:
@@ -246,7 +252,10 @@ def _unverified(text: str, rev: str, windows: list[tuple[int, int]]) -> list[tup
     """``(src_start, src_end, cue_start, cue_end)`` of each disclaimer; no source: ``src_start == -1``."""
     out = []
     n = len(text)
+    find = text.find
     for lo, hi in windows:
+        if find("verif", lo, hi) < 0 and find("confirm", lo, hi) < 0:
+            continue  # every disclaimer ends in "verify", "confirm", "verified" or "confirmed"
         for m in _UNVERIFIED.finditer(text, lo, hi):
             r = _UNVERIFIED_SRC_R.match(rev, n - m.start())
             if r is None:
@@ -396,9 +405,13 @@ def _trim_subject(text: str, s: int, e: int) -> int:
     return s
 
 
-def find_attributions(text: str, self_names: set[str] | None = None) -> list[Attribution]:
-    """All attributions in ``text``; overlapping matches of different rules are all kept."""
-    windows = _keyword_windows(text)
+def find_attributions(text: str, self_names: set[str] | None = None, low: str | None = None) -> list[Attribution]:
+    """All attributions in ``text``; overlapping matches of different rules are all kept.
+
+    ``low`` is ``lowered(text)``, when the caller already has it."""
+    if low is None or len(low) != len(text):
+        low = lowered(text)
+    windows = _keyword_windows(text, low=low)
     n = len(text)
     rev = text[::-1]
     unverified = _unverified(text, rev, windows)
@@ -413,7 +426,7 @@ def find_attributions(text: str, self_names: set[str] | None = None) -> list[Att
         return t
 
     noun_spans: list[tuple[int, int, str]] = []
-    spaced = " " + lowered(text)  # the cues are matched on the lowercased text (same offsets)
+    spaced = " " + low  # the cues are matched on the lowercased text (same offsets)
     for m in chain(_CUE.finditer(spaced), _CUE_OTHER.finditer(spaced)):
         cs, ce = m.span(1)
         cs -= 1
