@@ -448,7 +448,8 @@ def _trail_det(body: str) -> str:
 
 def _lead_that(body: str) -> str:
     """Drop a leading "that " or ", " left after cutting the attribution off."""
-    for lead in ("that", ","):
-        if body.startswith(lead) and body[len(lead) : len(lead) + 1].isspace():
-            return body[len(lead) :].lstrip()
+    if body[:4] == "that" and body[4:5].isspace():
+        return body[4:].lstrip()
+    if body[:1] == "," and body[1:2].isspace():
+        return body[1:].lstrip()
     return body

@@ -139,6 +139,8 @@ _SUBJ_R = (
 _NOUN_BACK = re.compile(rf"(?:\s{{1,2}}{_MOD_R}){{0,3}}(?:\s{{1,2}}{_DET_R})?")
 _NOUN_FWD = re.compile(rf"\s{{1,2}}{NAME}")
 _BACK = re.compile(rf"\s{{1,3}}(?P<aux>{_AUX_R}){_APP_R}{_SUBJ_R}")
+assert tuple(_BACK.groupindex) == ("aux", "app", "subj", "pron", "np", "name", "dnp") and _BACK.groups == 7
+_SUBJ_GROUP = _BACK.groupindex["subj"]
 # The auxiliary right before a cue, reversed: a form of "be" before a participle is a passive ("he was
 # told", "is named"), whose subject is not the speaker.
 _BE_R = re.compile(r"(?:saw|erew|si|era|eb|neeb|gnieb|s['’])(?![\w'’])")
@@ -518,21 +520,21 @@ def find_attributions(text: str, self_names: set[str] | None = None, low: str | 
 
 def _backward(text, rev, n, b, key, cs, ce, kind, names) -> Attribution | None:
     """The attribution for a subject ``b`` matched backwards from the cue ``text[cs:ce]``, if it holds."""
-    strong = key in STRONG_CUES
+    aux, app, _, pron, np, name, _ = b.groups()  # one call for all the groups of _BACK
     stance = key in _STANCE_ONLY
-    if b.group("pron"):
+    if pron:
         group = "pron"
-        if stance and b.group("pron") not in ("eh", "ehs", "eH", "ehS"):
+        if stance and pron not in ("eh", "ehs", "eH", "ehS"):
             return None  # "they want", "I think": opinion, mostly inside quotes
-    elif b.group("np"):
+    elif np:
         group = "np"
-    elif b.group("name"):
+    elif name:
         group = "name"
     else:
         group = "dnp"
         if key not in CORE_CUES:
             return None
-    rs, re_ = b.span("subj")
+    rs, re_ = b.span(_SUBJ_GROUP)
     ss, se = n - re_, n - rs
     if group == "name":
         ss = _trim_subject(text, ss, se)
@@ -548,7 +550,6 @@ def _backward(text, rev, n, b, key, cs, ce, kind, names) -> Attribution | None:
         return None
     if key == "show" and group != "np":
         return None  # "records show", not "the Daily show"
-    aux = b.group("aux")
     if key in _PARTICIPLES and group in ("np", "dnp") and not aux:
         return None  # "a group called ...", "the questions asked in this debate"
     if aux and _BE_R.match(aux) and key[-3:] != "ing" and key not in _BE_OK:
@@ -557,9 +558,8 @@ def _backward(text, rev, n, b, key, cs, ce, kind, names) -> Attribution | None:
         return None  # a participle, not a verb: "13 percent supporting another candidate"
     if group == "name" and src[-2:] in ("’s", "'s"):
         return None  # a possessive: "Ted Cruz’s preferred candidates", "Kasich’s showing"
-    if lsrc in _WEAK_PRONOUNS and not strong:
+    if lsrc in _WEAK_PRONOUNS and key not in STRONG_CUES:
         return None
-    app = b.group("app")
     if app:
         inner = app[::-1]
         first = inner.lstrip(",—–( ").split(None, 1)
