@@ -440,9 +440,9 @@ def _claim_text(text: str, s: int, e: int, inside: list[Attribution]) -> str:
 def _trail_det(body: str) -> str:
     """Drop a trailing article ("..., the") left when a name rule skipped "the"."""
     body = body.rstrip()
-    head, _, last = body.rpartition(" ")
-    if last in _DETERMINERS and head:
-        return head.rstrip()
+    cut = body.rfind(" ")
+    if cut > 0 and body[cut + 1 :] in _DETERMINERS:
+        return body[:cut].rstrip()
     return body
 
 
