@@ -88,6 +88,11 @@ def _maybe_abbreviation(text: str, punct_start: int) -> bool:
         return before == "." and _is_abbreviation(text, punct_start, ".")
     if text[max(0, punct_start - 7) : punct_start].isalpha() and punct_start >= 7:
         return False  # seven letters or more: longer than any abbreviation
+    # The usual case, a plain word after a space: that word is the token the regex would find.
+    space = text.rfind(" ", max(0, punct_start - 16), punct_start)
+    word = text[space + 1 : punct_start]
+    if space >= 0 and word.isascii() and word.isalpha():
+        return word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper())
     return _is_abbreviation(text, punct_start, ".")
 
 
