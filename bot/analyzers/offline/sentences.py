@@ -14,7 +14,8 @@ from bot.analyzers.offline.lexicons import ABBREVIATIONS, SENTENCE_STARTERS
 # Terminal punctuation (with closing quotes/brackets) followed by whitespace, or a line break.
 # Written to start with one character class so that the scanner skips ahead to candidates with a
 # fast C loop (a leading lookbehind or alternation makes it try the whole pattern at every
-# position). The run of punctuation is possessive, so a match never starts inside one.
+# position). No lookbehind is needed to keep a match from starting inside a run of punctuation:
+# a match at the run's start takes the whole run, and where that fails a later start fails too.
 _BOUNDARY = re.compile(r"[.!?…\n](?:(?<=\n)|[.!?…]*+[\"'”’)\]]*(?=\s))")
 _PREV_TOKEN = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 _NEXT_WORD = re.compile(r"\s*([\"'“‘(\[]?)(\w*)")
