@@ -192,6 +192,16 @@ def test_fast_constructed_findings_equal_validated_ones() -> None:
         assert f.model_fields_set == set(Finding.model_fields)
 
 
+def test_findings_sharing_a_fields_set_stay_independent() -> None:
+    """Fast-built findings share one fields-set: copying or assigning must not leak into the others."""
+    first, second, *_ = OfflineAnalyzer().analyze(WIRE).findings
+    copy = first.model_copy(update={"quote": "x", "offset_hint": 0})
+    first.why = "changed"
+    assert copy.quote == "x" and second.why != "changed"
+    for f in (first, second, copy):
+        assert f.model_fields_set == set(Finding.model_fields)
+
+
 def test_rules_version_is_in_the_cache_identity() -> None:
     assert OfflineAnalyzer().cache_identity == "offline:rules-4"
 

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from operator import attrgetter
 
 from bot.analyzers.offline import claims
 from bot.analyzers.offline.attribution import Attribution, find_attributions
-from bot.analyzers.offline.hedges import find_hedges
+from bot.analyzers.offline.hedges import WEAK_CUES, hedge_cues
 from bot.analyzers.offline.lexicons import ATTRIBUTIVE_WEASELS
 from bot.analyzers.offline.sentences import split_sentences
 from bot.models import AnalysisResult, Finding, Priority, SourceType, Usage
@@ -79,7 +80,7 @@ _MAX_HEADINGS = 40
 _CLAUSE_MARKS = ("—", "–", ";", "--")
 _CLAUSE_SPLIT = re.compile(r"\s+[—–]\s+|\s+--\s+|;\s+")
 _DETERMINERS = frozenset({"the", "The", "a", "A", "an", "An"})
-Hedge = tuple[int, int, bool, bool]  # start, end, strong, shown to the editor
+Hedge = tuple[int, int, bool, bool, bool]  # start, end, strong, shown to the editor, attributive weasel
 _NR_ANCHORS = ("respond", "reply", "return", "comment", "reached")  # str.find first: the phrase is rare
 _NON_RESPONSE = re.compile(
     r"\b(?:did\s+not|didn['’]t|has\s+not|have\s+not|hasn['’]t|haven['’]t)\s+(?:immediately\s+)?"
@@ -90,24 +91,30 @@ _NO_TYPES: frozenset[str] = frozenset()
 _NAMED = frozenset({"named_on_record"})
 _UNNAMED = frozenset({"vague_group", "anonymous"})
 _MAX_BONUS = 0.8  # added to a claim's score when it rests on unnamed, vague or second-hand sources
-_FIELD_NAMES = tuple(Finding.model_fields)
+_ALL_FIELDS = set(Finding.model_fields)
 _OFFSET = attrgetter("offset_hint")
 _HINTS = [claims.hint_names(mask) for mask in range(16)]  # basis hints by bit mask
+_UNSOURCED_BASIS = [claims.basis_for(names, _NO_TYPES) for names in _HINTS]  # basis without sources, by mask
 _new = object.__new__
 _set = object.__setattr__
 assert not Finding.__pydantic_post_init__ and Finding.model_config.get("extra") != "allow"
 
 
-def _construct(**values: object) -> Finding:
+def _construct(values: dict[str, object]) -> Finding:
     """``Finding.model_construct`` for values that are already valid and complete (every field
     given, literal types from fixed tables), without its per-field alias and default handling:
-    the analyzer builds tens of thousands of these per megabyte."""
+    the analyzer builds tens of thousands of these per megabyte.
+
+    Every finding has every field set, so all share one fields-set: a set per finding would be
+    a third of the findings' memory. Sharing is safe because pydantic only ever adds a field
+    name to it (on assignment: already there) or copies it (``model_copy``)."""
     f = _new(Finding)
     _set(f, "__dict__", values)
-    _set(f, "__pydantic_fields_set__", set(_FIELD_NAMES))
+    _set(f, "__pydantic_fields_set__", _ALL_FIELDS)
     _set(f, "__pydantic_extra__", None)
     _set(f, "__pydantic_private__", None)
     return f
+
 
 _PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you", "it", "who", "which"})
 
@@ -136,26 +143,22 @@ def analyze_text(text: str) -> list[Finding]:
     sentences = split_sentences(text)
     if not sentences:
         return []
-    starts = [s for s, _ in sentences]
+    # Index of the sentence holding an offset: how many sentences after the first start at or
+    # before it (offsets before the first sentence count as in it).
+    sentence_of = partial(bisect_right, [s for s, _ in sentences[1:]])
 
-    attributions = _dedupe_attributions(find_attributions(text))
     low = claims.lowered(text)
-    hedges = find_hedges(text, low)
+    attributions = _dedupe_attributions(find_attributions(text, low=low))
+    attr_sentence = list(map(sentence_of, [a.start for a in attributions]))
     by_sentence_attr: dict[int, list[Attribution]] = {}
-    for a in attributions:
-        by_sentence_attr.setdefault(max(0, bisect_right(starts, a.start) - 1), []).append(a)
-    # (start, end, strong, shown): shown cues are strong hedges and approximators right before a
-    # figure ("nearly 400"); other weak cues ("often", "could") are everywhere in plain prose.
-    by_sentence_hedge: dict[int, list[Hedge]] = {}
-    fig_after = _FIGURE_AFTER.match
-    for hs, he, strong in hedges:
-        shown = strong or fig_after(text, he) is not None
-        by_sentence_hedge.setdefault(max(0, bisect_right(starts, hs) - 1), []).append((hs, he, strong, shown))
+    for i, a in zip(attr_sentence, attributions, strict=True):
+        by_sentence_attr.setdefault(i, []).append(a)
+    by_sentence_hedge = _hedges_by_sentence(text, low, sentence_of)
     no_hedges: list[Hedge] = []
 
     findings = [
-        _source_finding(text, a, by_sentence_hedge.get(max(0, bisect_right(starts, a.start) - 1), no_hedges))
-        for a in attributions
+        _source_finding(text, a, by_sentence_hedge.get(i, no_hedges))
+        for i, a in zip(attr_sentence, attributions, strict=True)
     ]
 
     skip = _repeated_headings(text, low, sentences)
@@ -166,16 +169,19 @@ def analyze_text(text: str) -> list[Finding]:
         for pos in _positions(low, word)
         if (m := _NON_RESPONSE.search(low, max(0, pos - 40), pos + 20)) is not None
     )
-    clause_hint = {max(0, bisect_right(starts, pos) - 1) for mark in _CLAUSE_MARKS for pos in _positions(text, mark)}
+    clause_hint = {sentence_of(pos) for mark in _CLAUSE_MARKS for pos in _positions(text, mark)}
     units, unit_sentence = _units(text, sentences, skip, clause_hint)
-    prepared = claims.prepare(text)
-    scores, hints = claims.score_units(prepared, units)
-    lowest = min(claims.THRESHOLD - _MAX_BONUS, claims.ATTRIBUTIVE_FLOOR, claims.WEASEL_FLOOR)
+    scores, hints = claims.score_units(claims.prepare(text), units)  # the prepared texts are freed at once
+    threshold = claims.THRESHOLD
+    lowest = min(threshold - _MAX_BONUS, claims.ATTRIBUTIVE_FLOOR, claims.WEASEL_FLOOR)
+    get_attrs, get_hedges = by_sentence_attr.get, by_sentence_hedge.get
     for (s, e), i, sc, hint in zip(units, unit_sentence, scores, hints, strict=True):
-        attrs = by_sentence_attr.get(i)
-        hs = by_sentence_hedge.get(i)
-        if sc < lowest or (sc < claims.THRESHOLD and not attrs and not hs):
+        if sc < lowest:
             continue  # the common case: plainly not a claim, decided without building anything
+        attrs = get_attrs(i)
+        hs = get_hedges(i)
+        if sc < threshold and not attrs and not hs:
+            continue
         if non_response and (j := bisect_left(non_response, s)) < len(non_response) and non_response[j] < e:
             continue
         f = _claim_finding(text, low, s, e, sc, hint, attrs or [], hs or no_hedges, i, by_sentence_attr)
@@ -183,6 +189,21 @@ def analyze_text(text: str) -> list[Finding]:
             findings.append(f)
     findings.sort(key=_OFFSET)  # every finding has its offset_hint set
     return findings
+
+
+def _hedges_by_sentence(text: str, low: str, sentence_of: Callable[[int], int]) -> dict[int, list[Hedge]]:
+    """The hedge cues of each sentence, by sentence index. Shown cues are strong hedges and
+    approximators right before a figure ("nearly 400"); other weak cues ("often", "could") are
+    everywhere in plain prose."""
+    out: dict[int, list[Hedge]] = {}
+    fig_after = _FIGURE_AFTER.match
+    weak = WEAK_CUES
+    cues = hedge_cues(low)
+    for i, (hs, he, key) in zip(map(sentence_of, [c[0] for c in cues]), cues, strict=True):
+        strong = key not in weak
+        hedge = (hs, he, strong, strong or fig_after(text, he) is not None, strong and key in ATTRIBUTIVE_WEASELS)
+        out.setdefault(i, []).append(hedge)
+    return out
 
 
 def _positions(text: str, needle: str) -> Iterator[int]:
@@ -240,17 +261,19 @@ def _source_finding(text: str, a: Attribution, hedges: list[Hedge]) -> Finding:
         why = "A pronoun stands for a source named earlier; make sure it is clear who is speaking."
     # Every field is already valid (literal types from fixed tables): skip pydantic validation.
     return _construct(
-        kind="source",
-        quote=text[a.start : a.end],
-        claim="",
-        basis=None,
-        source_type=a.source_type,
-        source_phrase=phrase,
-        hedge_cues=cues,
-        why=why,
-        how_to_verify=_SOURCE_HOW[a.source_type],
-        priority=_SOURCE_PRIORITY[a.source_type],
-        offset_hint=a.start,
+        {
+            "kind": "source",
+            "quote": text[a.start : a.end],
+            "claim": "",
+            "basis": None,
+            "source_type": a.source_type,
+            "source_phrase": phrase,
+            "hedge_cues": cues,
+            "why": why,
+            "how_to_verify": _SOURCE_HOW[a.source_type],
+            "priority": _SOURCE_PRIORITY[a.source_type],
+            "offset_hint": a.start,
+        }
     )
 
 
@@ -331,16 +354,27 @@ def _claim_finding(
     named_only = False
     bonus = 0.0
     if inside:
-        if any(a.source_type == "explicitly_unverified" and a.start - s <= 4 for a in inside):
+        if "explicitly_unverified" in types and any(
+            a.source_type == "explicitly_unverified" and a.start - s <= 4 for a in inside
+        ):
             return None  # "We could not verify X": the source item says it; the claim is the sentence before
         named_only = types == _NAMED
         # A named person's own words in quotation marks: the source item covers it.
         if named_only and claims.quoted_share(text, s, e) > 0.4:
             return None
         bonus = _MAX_BONUS if types - _NAMED else 0.0
-    within = [h for h in hedges if h[0] >= s and h[1] <= e] if hedges else hedges
-    strong = [" ".join(low[h[0] : h[1]].split()) for h in within if h[2]] if within else within
-    attributive = not types.isdisjoint(_UNNAMED) or not ATTRIBUTIVE_WEASELS.isdisjoint(strong)
+    # One pass over the sentence's cues: those inside the unit, whether any is strong or a weasel
+    # standing in for a source, and the ones to show.
+    strong = weasel = False
+    cues: list[str] = []
+    for hs, he, is_strong, shown, is_weasel in hedges:
+        if hs >= s and he <= e:
+            if is_strong:
+                strong = True
+                weasel = weasel or is_weasel
+            if shown:
+                cues.append(text[hs:he])
+    attributive = weasel or not types.isdisjoint(_UNNAMED)
     # Weasel-worded statements ("it is widely believed", "critics say") are unverified claims even
     # with little else in them; other strong hedges ("probably") need a fairly specific sentence.
     floor = claims.ATTRIBUTIVE_FLOOR if attributive else claims.WEASEL_FLOOR
@@ -348,11 +382,9 @@ def _claim_finding(
         not (strong or attributive) or score <= floor or _PERSONAL.search(low, s, e)
     ):
         return None  # a speaker hedging their own view ("I think maybe we") is opinion, not a weasel
-    cues = [text[h[0] : h[1]] for h in within if h[3]]
-    basis = claims.basis_for(_HINTS[hint], types)
-    nxt = by_sentence_attr.get(index + 1, ())
+    basis = claims.basis_for(_HINTS[hint], types) if types else _UNSOURCED_BASIS[hint]
     if basis in ("disputed_figure", "comparison", "unsourced") and any(
-        a.source_type == "explicitly_unverified" for a in nxt
+        a.source_type == "explicitly_unverified" for a in by_sentence_attr.get(index + 1, ())
     ):
         basis = "not_independently_verified"
     total = score + bonus + 0.3 * len(cues)
@@ -367,27 +399,30 @@ def _claim_finding(
         priority = "medium"
     why = _BASIS_WHY[basis]
     if cues:
-        why += " Hedged: " + ", ".join(f"“{c}”" for c in dict.fromkeys(cues)) + "."
+        why += " Hedged: “" + "”, “".join(dict.fromkeys(cues)) + "”."
     return _construct(
-        kind="claim",
-        quote=text[s:e],
-        claim=_claim_text(text, s, e, inside),
-        basis=basis,
-        source_type=None,
-        source_phrase=None,
-        hedge_cues=cues,
-        why=why,
-        how_to_verify=_BASIS_HOW[basis],
-        priority=priority,
-        offset_hint=s,
+        {
+            "kind": "claim",
+            "quote": text[s:e],
+            "claim": _claim_text(text, s, e, inside),
+            "basis": basis,
+            "source_type": None,
+            "source_phrase": None,
+            "hedge_cues": cues,
+            "why": why,
+            "how_to_verify": _BASIS_HOW[basis],
+            "priority": priority,
+            "offset_hint": s,
+        }
     )
 
 
 def _claim_text(text: str, s: int, e: int, inside: list[Attribution]) -> str:
     """The assertion without its attribution: for each attribution keep the longer side of it
-    ("X, the Journal reported" → X; "officials told the Journal that X" → X)."""
+    ("X, the Journal reported" → X; "officials told the Journal that X" → X). ``inside`` is in
+    order of start, as the attributions are."""
     cs, ce = s, e
-    for a in sorted(inside, key=_start) if len(inside) > 1 else inside:
+    for a in inside:
         if a.start < cs or a.end > ce:
             continue
         if a.start - cs >= ce - a.end:
@@ -402,22 +437,19 @@ def _claim_text(text: str, s: int, e: int, inside: list[Attribution]) -> str:
     return body
 
 
-def _start(a: Attribution) -> int:
-    return a.start
-
-
 def _trail_det(body: str) -> str:
     """Drop a trailing article ("..., the") left when a name rule skipped "the"."""
     body = body.rstrip()
-    head, _, last = body.rpartition(" ")
-    if last in _DETERMINERS and head:
-        return head.rstrip()
+    cut = body.rfind(" ")
+    if cut > 0 and body[cut + 1 :] in _DETERMINERS:
+        return body[:cut].rstrip()
     return body
 
 
 def _lead_that(body: str) -> str:
     """Drop a leading "that " or ", " left after cutting the attribution off."""
-    for lead in ("that", ","):
-        if body.startswith(lead) and body[len(lead) : len(lead) + 1].isspace():
-            return body[len(lead) :].lstrip()
+    if body[:4] == "that" and body[4:5].isspace():
+        return body[4:].lstrip()
+    if body[:1] == "," and body[1:2].isspace():
+        return body[1:].lstrip()
     return body

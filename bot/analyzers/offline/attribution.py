@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import chain
 
 from bot.analyzers.offline.attribution_lexicon import (
@@ -139,6 +139,8 @@ _SUBJ_R = (
 _NOUN_BACK = re.compile(rf"(?:\s{{1,2}}{_MOD_R}){{0,3}}(?:\s{{1,2}}{_DET_R})?")
 _NOUN_FWD = re.compile(rf"\s{{1,2}}{NAME}")
 _BACK = re.compile(rf"\s{{1,3}}(?P<aux>{_AUX_R}){_APP_R}{_SUBJ_R}")
+assert tuple(_BACK.groupindex) == ("aux", "app", "subj", "pron", "np", "name", "dnp") and _BACK.groups == 7
+_SUBJ_GROUP = _BACK.groupindex["subj"]
 # The auxiliary right before a cue, reversed: a form of "be" before a participle is a passive ("he was
 # told", "is named"), whose subject is not the speaker.
 _BE_R = re.compile(r"(?:saw|erew|si|era|eb|neeb|gnieb|s['’])(?![\w'’])")
@@ -217,21 +219,26 @@ class Attribution:
     cue: str
     source_type: SourceType
     via: str = ""  # the outlet a source spoke to, when there is one
-    notes: list[str] = field(default_factory=list)
 
 
-_KEYWORDS = ("verif", "confirm", "comment", "Verif", "Confirm", "Comment", "VERIF", "CONFIRM", "COMMENT")
+_KEYWORDS = ("verif", "confirm", "comment")  # in lower, capitalised or upper case
 
 
-def _keyword_windows(text: str, before: int = 80, after: int = 40) -> list[tuple[int, int]]:
+def _keyword_windows(text: str, before: int = 80, after: int = 40, low: str | None = None) -> list[tuple[int, int]]:
     """Merged windows around the rare words the outlet-disclaimer rules need: those rules are
-    expensive to run over a whole text, and almost every text has few or none of these words."""
+    expensive to run over a whole text, and almost every text has few or none of these words.
+    ``low`` is the lowercased text, when the caller has it: one search per word finds every case."""
+    if low is None:
+        low = lowered(text)
     hits: list[tuple[int, int]] = []
     for w in _KEYWORDS:
-        i = text.find(w)
+        size = len(w)
+        forms = (w, w.capitalize(), w.upper())
+        i = low.find(w)
         while i >= 0:
-            hits.append((i, i + len(w)))
-            i = text.find(w, i + 1)
+            if text[i : i + size] in forms:
+                hits.append((i, i + size))
+            i = low.find(w, i + 1)
     hits.sort()
     out: list[tuple[int, int]] = []
     for s, e in hits:
@@ -247,7 +254,10 @@ def _unverified(text: str, rev: str, windows: list[tuple[int, int]]) -> list[tup
     """``(src_start, src_end, cue_start, cue_end)`` of each disclaimer; no source: ``src_start == -1``."""
     out = []
     n = len(text)
+    find = text.find
     for lo, hi in windows:
+        if find("verif", lo, hi) < 0 and find("confirm", lo, hi) < 0:
+            continue  # every disclaimer ends in "verify", "confirm", "verified" or "confirmed"
         for m in _UNVERIFIED.finditer(text, lo, hi):
             r = _UNVERIFIED_SRC_R.match(rev, n - m.start())
             if r is None:
@@ -397,9 +407,13 @@ def _trim_subject(text: str, s: int, e: int) -> int:
     return s
 
 
-def find_attributions(text: str, self_names: set[str] | None = None) -> list[Attribution]:
-    """All attributions in ``text``; overlapping matches of different rules are all kept."""
-    windows = _keyword_windows(text)
+def find_attributions(text: str, self_names: set[str] | None = None, low: str | None = None) -> list[Attribution]:
+    """All attributions in ``text``; overlapping matches of different rules are all kept.
+
+    ``low`` is ``lowered(text)``, when the caller already has it."""
+    if low is None or len(low) != len(text):
+        low = lowered(text)
+    windows = _keyword_windows(text, low=low)
     n = len(text)
     rev = text[::-1]
     unverified = _unverified(text, rev, windows)
@@ -414,7 +428,7 @@ def find_attributions(text: str, self_names: set[str] | None = None) -> list[Att
         return t
 
     noun_spans: list[tuple[int, int, str]] = []
-    spaced = " " + lowered(text)  # the cues are matched on the lowercased text (same offsets)
+    spaced = " " + low  # the cues are matched on the lowercased text (same offsets)
     for m in chain(_CUE.finditer(spaced), _CUE_OTHER.finditer(spaced)):
         cs, ce = m.span(1)
         cs -= 1
@@ -506,21 +520,21 @@ def find_attributions(text: str, self_names: set[str] | None = None) -> list[Att
 
 def _backward(text, rev, n, b, key, cs, ce, kind, names) -> Attribution | None:
     """The attribution for a subject ``b`` matched backwards from the cue ``text[cs:ce]``, if it holds."""
-    strong = key in STRONG_CUES
+    aux, app, _, pron, np, name, _ = b.groups()  # one call for all the groups of _BACK
     stance = key in _STANCE_ONLY
-    if b.group("pron"):
+    if pron:
         group = "pron"
-        if stance and b.group("pron") not in ("eh", "ehs", "eH", "ehS"):
+        if stance and pron not in ("eh", "ehs", "eH", "ehS"):
             return None  # "they want", "I think": opinion, mostly inside quotes
-    elif b.group("np"):
+    elif np:
         group = "np"
-    elif b.group("name"):
+    elif name:
         group = "name"
     else:
         group = "dnp"
         if key not in CORE_CUES:
             return None
-    rs, re_ = b.span("subj")
+    rs, re_ = b.span(_SUBJ_GROUP)
     ss, se = n - re_, n - rs
     if group == "name":
         ss = _trim_subject(text, ss, se)
@@ -536,7 +550,6 @@ def _backward(text, rev, n, b, key, cs, ce, kind, names) -> Attribution | None:
         return None
     if key == "show" and group != "np":
         return None  # "records show", not "the Daily show"
-    aux = b.group("aux")
     if key in _PARTICIPLES and group in ("np", "dnp") and not aux:
         return None  # "a group called ...", "the questions asked in this debate"
     if aux and _BE_R.match(aux) and key[-3:] != "ing" and key not in _BE_OK:
@@ -545,9 +558,8 @@ def _backward(text, rev, n, b, key, cs, ce, kind, names) -> Attribution | None:
         return None  # a participle, not a verb: "13 percent supporting another candidate"
     if group == "name" and src[-2:] in ("’s", "'s"):
         return None  # a possessive: "Ted Cruz’s preferred candidates", "Kasich’s showing"
-    if lsrc in _WEAK_PRONOUNS and not strong:
+    if lsrc in _WEAK_PRONOUNS and key not in STRONG_CUES:
         return None
-    app = b.group("app")
     if app:
         inner = app[::-1]
         first = inner.lstrip(",—–( ").split(None, 1)

@@ -12,7 +12,11 @@ import re
 from bot.analyzers.offline.lexicons import ABBREVIATIONS, SENTENCE_STARTERS
 
 # Terminal punctuation (with closing quotes/brackets) followed by whitespace, or a line break.
-_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]]*(?=\s)|\n")
+# Written to start with one character class so that the scanner skips ahead to candidates with a
+# fast C loop (a leading lookbehind or alternation makes it try the whole pattern at every
+# position). No lookbehind is needed to keep a match from starting inside a run of punctuation:
+# a match at the run's start takes the whole run, and where that fails a later start fails too.
+_BOUNDARY = re.compile(r"[.!?…\n](?:(?<=\n)|[.!?…]*+[\"'”’)\]]*(?=\s))")
 _PREV_TOKEN = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 _NEXT_WORD = re.compile(r"\s*([\"'“‘(\[]?)(\w*)")
 _OPENERS = frozenset("\"'“‘([")
@@ -85,6 +89,11 @@ def _maybe_abbreviation(text: str, punct_start: int) -> bool:
         return before == "." and _is_abbreviation(text, punct_start, ".")
     if text[max(0, punct_start - 7) : punct_start].isalpha() and punct_start >= 7:
         return False  # seven letters or more: longer than any abbreviation
+    # The usual case, a plain word after a space: that word is the token the regex would find.
+    space = text.rfind(" ", max(0, punct_start - 16), punct_start)
+    word = text[space + 1 : punct_start]
+    if space >= 0 and word.isascii() and word.isalpha():
+        return word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper())
     return _is_abbreviation(text, punct_start, ".")
 
 
