@@ -29,6 +29,7 @@ import redis
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackApiError
 
 from bot import metrics, store
 from bot.config import Settings
@@ -176,7 +177,15 @@ def serve(settings: Settings) -> int:
         # The shared client: apps.connections.open also goes to SLACK_API_URL, with the same retries.
         start_worker(services)
         handler = SocketModeHandler(app, settings.slack_app_token, web_client=services.client)
-        handler.connect()  # returns at once; the client runs in its own threads
+        try:
+            handler.connect()  # returns at once; the client runs in its own threads
+        except SlackApiError as exc:  # apps.connections.open refused the app-level token
+            _say(
+                f"Slack refused SLACK_APP_TOKEN ({exc.response.get('error')}): it must be the app-level token "
+                "(xapp-…) with the connections:write scope, and Socket Mode must be on in the app's settings."
+            )
+            stop_background(services)
+            return EXIT_FAILED
         _say(f"connected to Slack in Socket Mode ({store.describe(services.redis)})")
         stop.wait()
         handler.close()

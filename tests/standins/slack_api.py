@@ -127,8 +127,10 @@ def validate_message(params: dict[str, Any]) -> str | None:
 
 
 class SlackAPIStandIn:
-    def __init__(self, token: str = "xoxb-test", host: str = "127.0.0.1") -> None:
+    def __init__(self, token: str = "xoxb-test", host: str = "127.0.0.1", app_token: str = "xapp-test") -> None:
         self.token = token
+        self.app_token = app_token  # Socket Mode: apps.connections.open takes this token, no other
+        self.socket_url: str | None = None  # what apps.connections.open hands out (a SocketModeStandIn's url)
         self.calls: list[Call] = []
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel -> messages (seeded and posted)
         self.not_in_channel: set[str] = set()  # channels where every call answers not_in_channel
@@ -312,6 +314,8 @@ class SlackAPIStandIn:
             token = auth[len("Bearer ") :] if auth.startswith("Bearer ") else params.get("token")
             if not token:
                 answer = {"ok": False, "error": "not_authed"}
+            elif method == "apps.connections.open":
+                answer = self._connections_open(token)
             elif token != self.token:
                 answer = {"ok": False, "error": "invalid_auth"}
             else:
@@ -320,6 +324,13 @@ class SlackAPIStandIn:
             self.calls.append(call)
             self._changed.notify_all()
         return 200, {"Content-Type": "application/json; charset=utf-8"}, json.dumps(answer).encode()
+
+    def _connections_open(self, token: str) -> dict[str, Any]:
+        if token == self.token:
+            return {"ok": False, "error": "not_allowed_token_type"}  # Slack's answer to a bot token here
+        if token != self.app_token or not self.socket_url:
+            return {"ok": False, "error": "invalid_auth"}
+        return {"ok": True, "url": self.socket_url}
 
     def _record(self, call: Call) -> None:
         with self._lock:
