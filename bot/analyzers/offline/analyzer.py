@@ -22,6 +22,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from operator import attrgetter
+from typing import NoReturn
 
 from bot.analyzers.offline import claims
 from bot.analyzers.offline.attribution import Attribution, find_attributions
@@ -116,6 +117,21 @@ def _construct(values: dict[str, object]) -> Finding:
     return f
 
 
+class _NoCues(list[str]):
+    """The empty ``hedge_cues`` that most findings share. A list of its own per finding would be a
+    third of the objects the cyclic garbage collector tracks (and re-scans) on a large text; sharing
+    one is safe because it refuses every in-place change. Pydantic serializes it as a plain list."""
+
+    __slots__ = ()
+
+    def _shared(self, *args: object, **kwargs: object) -> NoReturn:
+        raise TypeError("the shared empty hedge_cues cannot be changed; assign a new list instead")
+
+    append = extend = insert = remove = pop = clear = sort = reverse = _shared  # type: ignore[assignment]
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _shared  # type: ignore[assignment]
+
+
+_NO_CUES = _NoCues()
 _PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you", "it", "who", "which"})
 
 
@@ -253,7 +269,7 @@ def _dedupe_attributions(attrs: list[Attribution]) -> list[Attribution]:
 
 def _source_finding(text: str, a: Attribution, hedges: list[Hedge]) -> Finding:
     phrase = text[a.src_start : a.src_end]
-    cues = _cues(text, hedges, a.start, a.end) if hedges else []
+    cues = (_cues(text, hedges, a.start, a.end) or _NO_CUES) if hedges else _NO_CUES
     why = _SOURCE_WHY[a.source_type]
     if a.via and a.source_type != "second_hand":
         why += f" It reached us via {a.via}."
@@ -408,7 +424,7 @@ def _claim_finding(
             "basis": basis,
             "source_type": None,
             "source_phrase": None,
-            "hedge_cues": cues,
+            "hedge_cues": cues or _NO_CUES,
             "why": why,
             "how_to_verify": _BASIS_HOW[basis],
             "priority": priority,
