@@ -429,15 +429,17 @@ def find_attributions(text: str, self_names: set[str] | None = None, low: str | 
 
     noun_spans: list[tuple[int, int, str]] = []
     spaced = " " + low  # the cues are matched on the lowercased text (same offsets)
+    cue_info = _CUE_INFO
     for m in chain(_CUE.finditer(spaced), _CUE_OTHER.finditer(spaced)):
-        cs, ce = m.span(1)
-        cs -= 1
-        ce -= 1
-        key = m.group(1)
-        if not key.isalpha():
-            key = _SPACES.sub(" ", key)
+        # The cue follows one separator character in ``spaced``, so in ``text`` it starts where the match does.
+        raw = m.group(1)
+        cs = m.start()
+        ce = cs + len(raw)
+        info = cue_info.get(raw)
+        if info is None:  # a phrase across a line break or several spaces
+            info = _cue_info(_SPACES.sub(" ", raw))
+        key, cat, ing, stance = info
         p = n - cs  # the reversed text from the character before the cue
-        cat = _CATEGORY.get(key, _VERB)
         if cat == _NOUN:
             nb = _NOUN_BACK.match(rev, p)
             ss = n - nb.end()
@@ -469,7 +471,7 @@ def find_attributions(text: str, self_names: set[str] | None = None, low: str | 
                     ss, se = f.span("src")
                     out.append(Attribution(cs, se, ss, se, text[cs:ce], kind(src)))
                     continue
-        if key[-3:] == "ing" and _COMMA_BEFORE_R.match(rev, p):
+        if ing and _COMMA_BEFORE_R.match(rev, p):
             b = None  # ", saying": the speaker is the sentence's subject, not the word before the comma
         else:
             b = _BACK.match(rev, p) if cs and text[cs - 1].isspace() else None
@@ -486,7 +488,7 @@ def find_attributions(text: str, self_names: set[str] | None = None, low: str | 
                     ss, se = f.span("src")
                     out.append(Attribution(cs, se, ss, se, text[cs:ce], kind(src)))
                     continue
-        if key not in _STANCE_ONLY and _TRAILING_LINK_R.match(rev, p):
+        if not stance and _TRAILING_LINK_R.match(rev, p):
             a = _trailing(text, rev, cs, ce, kind)
             if a is not None:
                 out.append(a)
@@ -591,6 +593,16 @@ _BE_OK = frozenset({"quoted", "reported", "expected", "said", "says"})  # "was q
 _PARTICIPLES = frozenset({"called", "named", "dubbed", "labeled", "labelled", "asked", "known", "described"})
 
 _NOUNY_SUBJECTS = frozenset({"he", "she", "they", "who"})
+
+
+def _cue_info(key: str) -> tuple[str, int, bool, bool]:
+    """A cue's category, whether it is an -ing form, and whether it only states a stance."""
+    return key, _CATEGORY.get(key, _VERB), key[-3:] == "ing", key in _STANCE_ONLY
+
+
+# Looked up once per cue match by its spelling in the lowercased text, instead of testing the
+# key piecewise; a spelling with odd whitespace is normalised first.
+_CUE_INFO = {key: _cue_info(key) for key in _ALL_CUES}
 
 
 def _trailing(text: str, rev: str, cs: int, ce: int, kind) -> Attribution | None:
