@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from operator import attrgetter
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
 from bot.analyzers.offline import claims
 from bot.analyzers.offline.attribution import Attribution, find_attributions
@@ -82,6 +83,8 @@ _CLAUSE_MARKS = ("—", "–", ";", "--")
 _CLAUSE_SPLIT = re.compile(r"\s+[—–]\s+|\s+--\s+|;\s+")
 _DETERMINERS = frozenset({"the", "The", "a", "A", "an", "An"})
 Hedge = tuple[int, int, bool, bool, bool]  # start, end, strong, shown to the editor, attributive weasel
+AttrSpan = tuple[int, int, SourceType]  # an attribution's start, end and source type
+_T = TypeVar("_T")
 _NR_ANCHORS = ("respond", "reply", "return", "comment", "reached")  # str.find first: the phrase is rare
 _NON_RESPONSE = re.compile(
     r"\b(?:did\s+not|didn['’]t|has\s+not|have\s+not|hasn['’]t|haven['’]t)\s+(?:immediately\s+)?"
@@ -165,17 +168,21 @@ def analyze_text(text: str) -> list[Finding]:
 
     low = claims.lowered(text)
     attributions = _dedupe_attributions(find_attributions(text, low=low))
-    attr_sentence = list(map(sentence_of, [a.start for a in attributions]))
-    by_sentence_attr: dict[int, list[Attribution]] = {}
-    for i, a in zip(attr_sentence, attributions, strict=True):
-        by_sentence_attr.setdefault(i, []).append(a)
+    attr_sentence = list(map(sentence_of, [a.start for a in attributions]))  # in order: sorted by start
     by_sentence_hedge = _hedges_by_sentence(text, low, sentence_of)
-    no_hedges: list[Hedge] = []
+    no_hedges: tuple[Hedge, ...] = ()
 
     findings = [
         _source_finding(text, a, by_sentence_hedge.get(i, no_hedges))
         for i, a in zip(attr_sentence, attributions, strict=True)
     ]
+    # The claims need only each attribution's span and type: as plain tuples, which the garbage
+    # collector stops tracking, instead of keeping 100k+ tracked objects alive (and re-scanned).
+    by_sentence_attr = _by_sentence(attr_sentence, [(a.start, a.end, a.source_type) for a in attributions])
+    unverified_sentences = {
+        i for i, a in zip(attr_sentence, attributions, strict=True) if a.source_type == "explicitly_unverified"
+    }
+    del attributions
 
     skip = _repeated_headings(text, low, sentences)
     # "did not respond to requests for comment" is process, not a claim to check: where it occurs.
@@ -200,25 +207,39 @@ def analyze_text(text: str) -> list[Finding]:
             continue
         if non_response and (j := bisect_left(non_response, s)) < len(non_response) and non_response[j] < e:
             continue
-        f = _claim_finding(text, low, s, e, sc, hint, attrs or [], hs or no_hedges, i, by_sentence_attr)
+        unverified_next = i + 1 in unverified_sentences
+        f = _claim_finding(text, low, s, e, sc, hint, attrs or (), hs or no_hedges, unverified_next)
         if f is not None:
             findings.append(f)
     findings.sort(key=_OFFSET)  # every finding has its offset_hint set
     return findings
 
 
-def _hedges_by_sentence(text: str, low: str, sentence_of: Callable[[int], int]) -> dict[int, list[Hedge]]:
+def _hedges_by_sentence(text: str, low: str, sentence_of: Callable[[int], int]) -> dict[int, tuple[Hedge, ...]]:
     """The hedge cues of each sentence, by sentence index. Shown cues are strong hedges and
     approximators right before a figure ("nearly 400"); other weak cues ("often", "could") are
     everywhere in plain prose."""
-    out: dict[int, list[Hedge]] = {}
     fig_after = _FIGURE_AFTER.match
     weak = WEAK_CUES
-    cues = hedge_cues(low)
-    for i, (hs, he, key) in zip(map(sentence_of, [c[0] for c in cues]), cues, strict=True):
+    cues = hedge_cues(low)  # in order of start
+    hedges: list[Hedge] = []
+    for hs, he, key in cues:
         strong = key not in weak
-        hedge = (hs, he, strong, strong or fig_after(text, he) is not None, strong and key in ATTRIBUTIVE_WEASELS)
-        out.setdefault(i, []).append(hedge)
+        hedges.append(
+            (hs, he, strong, strong or fig_after(text, he) is not None, strong and key in ATTRIBUTIVE_WEASELS)
+        )
+    return _by_sentence(list(map(sentence_of, [c[0] for c in cues])), hedges)
+
+
+def _by_sentence(sentence: list[int], items: list[_T]) -> dict[int, tuple[_T, ...]]:
+    """``items`` grouped by their sentence index, given in nondecreasing order. A tuple per sentence,
+    not a list: a tuple of ints and strings leaves the garbage collector's tracking, a list never
+    does, and a large text has one per sentence."""
+    out: dict[int, tuple[_T, ...]] = {}
+    lo = 0
+    for i, count in Counter(sentence).items():  # first-seen order, which is sentence order
+        out[i] = tuple(items[lo : lo + count])
+        lo += count
     return out
 
 
@@ -267,7 +288,7 @@ def _dedupe_attributions(attrs: list[Attribution]) -> list[Attribution]:
     return out
 
 
-def _source_finding(text: str, a: Attribution, hedges: list[Hedge]) -> Finding:
+def _source_finding(text: str, a: Attribution, hedges: Sequence[Hedge]) -> Finding:
     phrase = text[a.src_start : a.src_end]
     cues = (_cues(text, hedges, a.start, a.end) or _NO_CUES) if hedges else _NO_CUES
     why = _SOURCE_WHY[a.source_type]
@@ -296,7 +317,7 @@ def _source_finding(text: str, a: Attribution, hedges: list[Hedge]) -> Finding:
 _FIGURE_AFTER = re.compile(r"\s{1,3}[$£€]?\d")
 
 
-def _cues(text: str, hedges: list[Hedge], start: int, end: int) -> list[str]:
+def _cues(text: str, hedges: Sequence[Hedge], start: int, end: int) -> list[str]:
     """Cue strings to show inside ``text[start:end]``."""
     return [text[h[0] : h[1]] for h in hedges if h[3] and h[0] >= start and h[1] <= end]
 
@@ -360,18 +381,18 @@ def _claim_finding(
     e: int,
     score: float,
     hint: int,
-    attrs: list[Attribution],
-    hedges: list[Hedge],
-    index: int,
-    by_sentence_attr: dict[int, list[Attribution]],
+    attrs: Sequence[AttrSpan],
+    hedges: Sequence[Hedge],
+    unverified_next: bool,
 ) -> Finding | None:
-    inside = [a for a in attrs if a.start >= s and a.end <= e] if attrs else attrs
-    types: set[str] | frozenset[str] = {a.source_type for a in inside} if inside else _NO_TYPES
+    """``unverified_next``: the next sentence has an explicitly-unverified attribution."""
+    inside = [a for a in attrs if a[0] >= s and a[1] <= e] if attrs else ()
+    types: set[str] | frozenset[str] = {a[2] for a in inside} if inside else _NO_TYPES
     named_only = False
     bonus = 0.0
     if inside:
         if "explicitly_unverified" in types and any(
-            a.source_type == "explicitly_unverified" and a.start - s <= 4 for a in inside
+            a_type == "explicitly_unverified" and a_start - s <= 4 for a_start, _, a_type in inside
         ):
             return None  # "We could not verify X": the source item says it; the claim is the sentence before
         named_only = types == _NAMED
@@ -399,9 +420,7 @@ def _claim_finding(
     ):
         return None  # a speaker hedging their own view ("I think maybe we") is opinion, not a weasel
     basis = claims.basis_for(_HINTS[hint], types) if types else _UNSOURCED_BASIS[hint]
-    if basis in ("disputed_figure", "comparison", "unsourced") and any(
-        a.source_type == "explicitly_unverified" for a in by_sentence_attr.get(index + 1, ())
-    ):
+    if unverified_next and basis in ("disputed_figure", "comparison", "unsourced"):
         basis = "not_independently_verified"
     total = score + bonus + 0.3 * len(cues)
     priority: Priority
@@ -433,18 +452,18 @@ def _claim_finding(
     )
 
 
-def _claim_text(text: str, s: int, e: int, inside: list[Attribution]) -> str:
+def _claim_text(text: str, s: int, e: int, inside: Sequence[AttrSpan]) -> str:
     """The assertion without its attribution: for each attribution keep the longer side of it
     ("X, the Journal reported" → X; "officials told the Journal that X" → X). ``inside`` is in
     order of start, as the attributions are."""
     cs, ce = s, e
-    for a in inside:
-        if a.start < cs or a.end > ce:
+    for a_start, a_end, _ in inside:
+        if a_start < cs or a_end > ce:
             continue
-        if a.start - cs >= ce - a.end:
-            ce = a.start
+        if a_start - cs >= ce - a_end:
+            ce = a_start
         else:
-            cs = a.end
+            cs = a_end
     body = _lead_that(_trail_det(text[cs:ce]).strip(" ,;:.\"“”'"))
     if len(body) < 15:
         body = text[s:e].strip()
