@@ -95,6 +95,9 @@ _NO_TYPES: frozenset[str] = frozenset()
 _NAMED = frozenset({"named_on_record"})
 _UNNAMED = frozenset({"vague_group", "anonymous"})
 _MAX_BONUS = 0.8  # added to a claim's score when it rests on unnamed, vague or second-hand sources
+# The scoring cut-offs, read once per claim unit: module globals are cheaper than attributes.
+_THRESHOLD, _HIGH = claims.THRESHOLD, claims.HIGH
+_ATTRIBUTIVE_FLOOR, _WEASEL_FLOOR = claims.ATTRIBUTIVE_FLOOR, claims.WEASEL_FLOOR
 _ALL_FIELDS = set(Finding.model_fields)
 _OFFSET = attrgetter("offset_hint")
 _HINTS = [claims.hint_names(mask) for mask in range(16)]  # basis hints by bit mask
@@ -399,7 +402,7 @@ def _claim_finding(
         # A named person's own words in quotation marks: the source item covers it.
         if named_only and claims.quoted_share(text, s, e) > 0.4:
             return None
-        bonus = _MAX_BONUS if types - _NAMED else 0.0
+        bonus = 0.0 if types <= _NAMED else _MAX_BONUS
     # One pass over the sentence's cues: those inside the unit, whether any is strong or a weasel
     # standing in for a source, and the ones to show.
     strong = weasel = False
@@ -414,8 +417,8 @@ def _claim_finding(
     attributive = weasel or not types.isdisjoint(_UNNAMED)
     # Weasel-worded statements ("it is widely believed", "critics say") are unverified claims even
     # with little else in them; other strong hedges ("probably") need a fairly specific sentence.
-    floor = claims.ATTRIBUTIVE_FLOOR if attributive else claims.WEASEL_FLOOR
-    if score + bonus < claims.THRESHOLD and (
+    floor = _ATTRIBUTIVE_FLOOR if attributive else _WEASEL_FLOOR
+    if score + bonus < _THRESHOLD and (
         not (strong or attributive) or score <= floor or _PERSONAL.search(low, s, e)
     ):
         return None  # a speaker hedging their own view ("I think maybe we") is opinion, not a weasel
@@ -427,8 +430,8 @@ def _claim_finding(
     if basis in ("anonymous_source", "not_independently_verified"):
         priority = "high"
     elif named_only:  # the piece gives a named source on the record: lower priority
-        priority = "low" if total < claims.HIGH + 1 else "medium"
-    elif total >= claims.HIGH:
+        priority = "low" if total < _HIGH + 1 else "medium"
+    elif total >= _HIGH:
         priority = "high"
     else:
         priority = "medium"
