@@ -100,6 +100,7 @@ _THRESHOLD, _HIGH = claims.THRESHOLD, claims.HIGH
 _ATTRIBUTIVE_FLOOR, _WEASEL_FLOOR = claims.ATTRIBUTIVE_FLOOR, claims.WEASEL_FLOOR
 _ALL_FIELDS = set(Finding.model_fields)
 _OFFSET = attrgetter("offset_hint")
+_START, _END = attrgetter("start"), attrgetter("end")
 _HINTS = [claims.hint_names(mask) for mask in range(16)]  # basis hints by bit mask
 _UNSOURCED_BASIS = [claims.basis_for(names, _NO_TYPES) for names in _HINTS]  # basis without sources, by mask
 _new = object.__new__
@@ -278,7 +279,10 @@ def _units(
 
 def _dedupe_attributions(attrs: list[Attribution]) -> list[Attribution]:
     """One attribution per source span: rules overlap ("X said" inside "X, who said ..., said")."""
-    attrs.sort(key=lambda a: (a.start, -(a.end - a.start)))
+    # By start, then the longest first: two stable sorts on plain attributes (C-level keys) give
+    # the order of the key (start, -(end - start)) without building a tuple per attribution.
+    attrs.sort(key=_END, reverse=True)
+    attrs.sort(key=_START)
     out: list[Attribution] = []
     seen: set[tuple[int, int]] = set()
     for a in attrs:
