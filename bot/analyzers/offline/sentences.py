@@ -69,13 +69,26 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             # A lowercase continuation means the period was not a sentence end ("approx. five").
             if word and word[0].islower():
                 continue
-            if last == "." and end - punct_start == 1 and _maybe_abbreviation(text, punct_start):
+            # A period after seven letters or more (the usual case, tested here without a call) ends
+            # a word longer than any abbreviation.
+            if (
+                last == "."
+                and end - punct_start == 1
+                and not (punct_start >= 7 and text[punct_start - 7 : punct_start].isalpha())
+                and _maybe_abbreviation(text, punct_start)
+            ):
                 if word and c == word:  # only the first character was looked at: get the whole word
                     nxt = _NEXT_WORD.match(text, end)
                     word = nxt.group(2) if nxt else ""
                 if word.lower() not in SENTENCE_STARTERS:
                     continue
-        _emit(text, start, end, spans)
+        # Trim the whitespace left after the previous boundary; the rest only in the rare cases.
+        while start < end and text[start].isspace():
+            start += 1
+        if end - start <= MAX_SENTENCE and not text[end - 1].isspace():
+            spans.append((start, end))
+        else:
+            _emit(text, start, end, spans)
         start = end
     if start < n:
         _emit(text, start, n, spans)
