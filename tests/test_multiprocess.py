@@ -33,7 +33,7 @@ from bot import store
 from bot.queue import make_queue
 from bot.slack.state import StateStore
 from tests.standins.slack_api import Call, SlackAPIStandIn
-from tests.standins.slack_driver import SECRET, TOKEN, Bot, Response, wait_until
+from tests.standins.slack_driver import SECRET, TOKEN, Bot, Response, process_env, wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "multiprocess.json"
@@ -68,10 +68,6 @@ def own_redis(tmp_path: Path) -> Iterator[redis.Redis]:
     client = store.connect(None, data_dir=tmp_path / "redis")
     yield client
     client.shutdown(nosave=True)
-
-
-def redis_url(client: redis.Redis) -> str:
-    return f"unix://{client.connection_pool.connection_kwargs['path']}"
 
 
 def _port() -> int:
@@ -192,16 +188,8 @@ def test_two_web_and_two_worker_processes_serve_100_commands_once_each(
     own_redis: redis.Redis, slack: SlackAPIStandIn, tmp_path: Path
 ) -> None:
     redis_client = own_redis
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FACTCHECK_", "SLACK_"))}
-    env.update(
-        REDIS_URL=redis_url(redis_client),
-        XDG_CACHE_HOME=str(tmp_path / "cache"),
-        SLACK_BOT_TOKEN=TOKEN,
-        SLACK_SIGNING_SECRET=SECRET,
-        SLACK_API_URL=slack.base_url,
-        FACTCHECK_WORKER_HEARTBEAT="1",  # idle workers stop within a second of SIGTERM
-        FACTCHECK_LOG_LEVEL="WARNING",
-        PYTHONPATH=str(ROOT),
+    env = process_env(
+        slack, redis_client, tmp_path / "cache", SLACK_SIGNING_SECRET=SECRET, FACTCHECK_LOG_LEVEL="WARNING"
     )
     ports = [_port(), _port()]
     processes = Processes(tmp_path)

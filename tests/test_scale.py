@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -22,7 +21,16 @@ from bot.config import Settings
 from bot.queue import make_queue
 from tests.standins.openai_server import OpenAIStandIn
 from tests.standins.slack_api import SlackAPIStandIn
-from tests.standins.slack_driver import CHANNEL, EDITOR, SECRET, TOKEN, Bot, start_bot, wait_until
+from tests.standins.slack_driver import (
+    CHANNEL,
+    EDITOR,
+    SECRET,
+    TOKEN,
+    Bot,
+    process_env,
+    start_bot,
+    wait_until,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = (
@@ -139,19 +147,9 @@ def _get(port: int, path: str) -> tuple[int, str]:
         return 0, ""
 
 
-def _redis_url(client: redis.Redis) -> str:
-    kwargs = client.connection_pool.connection_kwargs
-    return f"unix://{kwargs['path']}" if "path" in kwargs else os.environ["REDIS_URL"]
-
-
 @pytest.fixture
 def serve_env(slack: SlackAPIStandIn, redis_client: redis.Redis, tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FACTCHECK_", "SLACK_"))}
-    env.update(
-        SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=slack.base_url, PORT=str(_free_port()),
-        REDIS_URL=_redis_url(redis_client), XDG_CACHE_HOME=str(tmp_path), FACTCHECK_WORKER_HEARTBEAT="1",
-    )
-    return env
+    return process_env(slack, redis_client, tmp_path, SLACK_SIGNING_SECRET=SECRET, PORT=str(_free_port()))
 
 
 def _start(env: dict[str, str], args: list[str], log: Path) -> subprocess.Popen[bytes]:

@@ -28,6 +28,7 @@ from bot.slack.services import build_services
 from bot.worker import enqueue_due_retries, set_services, start_in_process_worker
 from tests.standins.openai_server import OpenAIStandIn
 from tests.standins.slack_api import SlackAPIStandIn
+from tests.standins.slack_driver import process_env
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "xoxb-worker-test"
@@ -36,13 +37,6 @@ ARTICLE = (
     "The union said on Monday that 4,000 dockers had walked out.\n\n"
     "Officials, who spoke on condition of anonymity, said the strike may cost about $30 million a day."
 )
-
-
-def redis_url(client: redis.Redis) -> str:
-    kwargs = client.connection_pool.connection_kwargs
-    if "path" in kwargs:
-        return f"unix://{kwargs['path']}"
-    return os.environ["REDIS_URL"]
 
 
 def wait_until(predicate: Callable[[], Any], timeout: float, what: str) -> Any:
@@ -69,17 +63,7 @@ def llm() -> Iterator[OpenAIStandIn]:
 
 @pytest.fixture
 def worker_env(redis_client: redis.Redis, slack: SlackAPIStandIn, tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FACTCHECK_", "SLACK_"))}
-    env.update(
-        REDIS_URL=redis_url(redis_client),
-        XDG_CACHE_HOME=str(tmp_path / "cache"),
-        SLACK_BOT_TOKEN=TOKEN,
-        SLACK_API_URL=slack.base_url,
-        FACTCHECK_WORKER_HEARTBEAT="1",
-        FACTCHECK_LOG_LEVEL="INFO",
-        PYTHONPATH=str(ROOT),
-    )
-    return env
+    return process_env(slack, redis_client, tmp_path / "cache", FACTCHECK_LOG_LEVEL="INFO")
 
 
 class WorkerProcess:

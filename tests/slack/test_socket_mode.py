@@ -5,7 +5,6 @@ stand-in over a real WebSocket, acks each envelope and posts checklists through 
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -18,7 +17,7 @@ import redis
 
 from bot.slack.state import StateStore
 from tests.standins.slack_api import BOT_USER_ID, TEAM_ID, SlackAPIStandIn
-from tests.standins.slack_driver import ARTICLE, CHANNEL, EDITOR, TOKEN, wait_until
+from tests.standins.slack_driver import ARTICLE, CHANNEL, EDITOR, TOKEN, process_env, wait_until
 from tests.standins.socket_mode import SocketModeStandIn
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,20 +38,10 @@ def slack(socket_mode: SocketModeStandIn) -> Iterator[SlackAPIStandIn]:
         yield standin
 
 
-def _redis_url(client: redis.Redis) -> str:
-    kwargs = client.connection_pool.connection_kwargs
-    return f"unix://{kwargs['path']}" if "path" in kwargs else os.environ["REDIS_URL"]
-
-
 @pytest.fixture
 def serve_env(slack: SlackAPIStandIn, redis_client: redis.Redis, tmp_path: Path) -> dict[str, str]:
     """Socket Mode: an app-level token, no signing secret, no port."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FACTCHECK_", "SLACK_"))}
-    env.update(
-        SLACK_BOT_TOKEN=TOKEN, SLACK_APP_TOKEN=APP_TOKEN, SLACK_API_URL=slack.base_url,
-        REDIS_URL=_redis_url(redis_client), XDG_CACHE_HOME=str(tmp_path), FACTCHECK_WORKER_HEARTBEAT="1",
-    )
-    return env
+    return process_env(slack, redis_client, tmp_path, SLACK_APP_TOKEN=APP_TOKEN)
 
 
 @pytest.fixture

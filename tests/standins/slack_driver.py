@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import time
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import count
+from pathlib import Path
 from typing import Any
 
 import redis
@@ -242,6 +244,31 @@ class Bot:
         if not self._stopped:
             self._stopped = True
             stop_http_server(self._server, self._thread, self.services)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def redis_url(client: redis.Redis) -> str:
+    """The URL another process uses to reach the test's Redis (embedded: its unix socket)."""
+    kwargs = client.connection_pool.connection_kwargs
+    return f"unix://{kwargs['path']}" if "path" in kwargs else os.environ["REDIS_URL"]
+
+
+def process_env(slack: SlackAPIStandIn, redis_client: redis.Redis, cache_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment of a ``factcheck`` process a test starts: none of this machine's OPENAI_, SLACK_ or
+    FACTCHECK_ settings; the test's Slack stand-in (and its token), Redis and cache folder; then ``extra``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FACTCHECK_", "SLACK_"))}
+    env.update(
+        SLACK_BOT_TOKEN=slack.token,
+        SLACK_API_URL=slack.base_url,
+        REDIS_URL=redis_url(redis_client),
+        XDG_CACHE_HOME=str(cache_dir),
+        FACTCHECK_WORKER_HEARTBEAT="1",  # idle workers look up every second: SIGTERM stops them fast
+        PYTHONPATH=str(ROOT),
+    )
+    env.update(extra)
+    return env
 
 
 def wait_until(predicate: Callable[[], Any], timeout: float = 20.0, interval: float = 0.02) -> Any:
