@@ -96,12 +96,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _maybe_abbreviation(text: str, punct_start: int) -> bool:
-    """``_is_abbreviation`` with fast exits: no letter before the period, or a long plain word."""
+    """``_is_abbreviation`` with fast exits: no letter before the period, or a plain word. The caller
+    has already ruled out a word of seven letters or more (longer than any abbreviation)."""
     before = text[punct_start - 1] if punct_start else ""
     if not ("a" <= before <= "z" or "A" <= before <= "Z"):
         return before == "." and _is_abbreviation(text, punct_start, ".")
-    if text[max(0, punct_start - 7) : punct_start].isalpha() and punct_start >= 7:
-        return False  # seven letters or more: longer than any abbreviation
     # The usual case, a plain word after a space: that word is the token the regex would find.
     space = text.rfind(" ", max(0, punct_start - 16), punct_start)
     word = text[space + 1 : punct_start]
