@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltResponse
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 
 from bot.slack import dedup
 from bot.slack.listeners import actions, commands, messages, reactions
@@ -17,12 +19,25 @@ from bot.slack.services import Services
 LISTENER_WORKERS = 32
 
 
+class _DropClientOverToken(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN itself and then warns that the client we pass wins over it. The
+    client carries that same token (and our base URL and retries), so the warning only alarms operators."""
+
+    message = warning_client_prioritized_and_token_skipped()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != self.message
+
+
+logging.getLogger("slack_bolt.App").addFilter(_DropClientOverToken())  # the logger Bolt's App warns on
+
+
 def build_app(services: Services) -> App:
     settings = services.settings
     executor = ThreadPoolExecutor(max_workers=LISTENER_WORKERS, thread_name_prefix="fc-listener")
     services.listener_executor = executor
     app = App(
-        # The token travels in the client (Bolt warns when both are given); Bolt's auth.test uses it too.
+        # The token travels in the client; Bolt's auth.test uses it too.
         client=services.client,
         signing_secret=settings.slack_signing_secret,
         listener_executor=executor,

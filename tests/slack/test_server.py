@@ -65,6 +65,10 @@ def test_serve_answers_health_and_stops_on_sigterm(slack: SlackAPIStandIn, tmp_p
         assert slack.calls_to("auth.test")  # Bolt's own token check went to SLACK_API_URL
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=15) == 0
+        assert process.stderr is not None
+        err = process.stderr.read()
+        assert "factcheck: listening on http://0.0.0.0:" in err
+        assert "will be unused" not in err  # Bolt's client-over-token warning would only alarm operators
     finally:
         if process.poll() is None:
             process.kill()
