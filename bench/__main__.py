@@ -123,6 +123,8 @@ def table(results: dict[str, Any]) -> str:
     lines = [f"{name:<{width}}  {value}  {verdict}".rstrip() for name, value, verdict in rows]
     accuracy = results["accuracy"]
     if isinstance(accuracy, list):
+        from bench.accuracy import Score, recall_split
+
         lines.append("")
         lines.append(f"{'accuracy (offline analyzer)':<{width}}  precision  recall  F1      target")
         for score in accuracy:
@@ -131,6 +133,8 @@ def table(results: dict[str, Any]) -> str:
                 f"{name:<{width}}  {score['precision']:.3f}      {score['recall']:.3f}   {score['f1']:.3f}   "
                 f"{ACCURACY_TARGETS.get(score['dataset'], '')}  (n={score['n']})"
             )
+            if score.get("speech_recall") is not None:
+                lines.append(f"{'':<{width}}  {recall_split(Score(**score))}")
     else:
         lines.append(f"accuracy: {accuracy}")
     return "\n".join(lines)

@@ -7,7 +7,10 @@
 - claimbuster: a sentence is predicted check-worthy when a claim finding falls in it; P/R/F1 of label 1.
 - polnear: predicted Source spans are the source findings' ``source_phrase`` located in the text;
   a span counts if it overlaps a gold Source span. Gold is one annotator per article: the
-  alphabetically first annotator file, so the choice is deterministic.
+  alphabetically first annotator file, so the choice is deterministic. Recall is also split by the
+  kind of attribution: reported speech and publication (the cue is "said", "told", "according to",
+  "wrote", "polls show"...: ``REPORTING_CUES``), which is what an editor checks, and all the others
+  PolNeAR annotates (beliefs, feelings, perceptions: "he figures", "you don't like", "mocked").
 
 Sentence sets are analyzed in batches joined by newlines (one request per batch for the LLM), and
 findings are mapped back to sentences by their position in the batch.
@@ -24,7 +27,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from bot.analyzers.base import AnalyzerError
 from bot.models import AnalysisResult, Finding
@@ -47,6 +50,11 @@ class Score:
     fn: int = 0
     seconds: float = 0.0
     errors: int = 0  # analyzer calls that raised AnalyzerError (scored as finding nothing)
+    # PolNeAR only: recall over the gold sources of reported speech, and over the other attributions
+    speech_recall: float | None = None
+    speech_n: int = 0
+    other_recall: float | None = None
+    other_n: int = 0
 
 
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -160,8 +168,17 @@ def load_claimbuster(data: Path, limit: int | None = None) -> tuple[list[str], l
     return [r["text"].strip() for r in rows], [int(r["label"]) == 1 for r in rows]
 
 
-def load_polnear(data: Path, split: str, limit: int | None = None) -> list[tuple[str, list[tuple[int, int]]]]:
-    """``(text, gold Source spans)`` per article, one annotator per article (see module doc)."""
+Span = tuple[int, int]
+
+
+class PolnearArticle(NamedTuple):
+    text: str
+    sources: Sequence[Span]  # every gold Source span
+    speech_sources: Sequence[Span] = ()  # those whose attribution cue is in REPORTING_CUES
+
+
+def load_polnear(data: Path, split: str, limit: int | None = None) -> list[PolnearArticle]:
+    """The text and gold Source spans of each article, one annotator per article (see module doc)."""
     root = data / "polnear" / split
     by_article: dict[str, list[Path]] = {}
     for ann in sorted((root / "attributions").glob("*.ann")):
@@ -171,25 +188,67 @@ def load_polnear(data: Path, split: str, limit: int | None = None) -> list[tuple
         txt = root / "text" / f"{stem}.txt"
         if not txt.exists():
             continue
-        text = txt.read_text(encoding="utf-8")
-        out.append((text, parse_sources(by_article[stem][0].read_text(encoding="utf-8"))))
+        ann = by_article[stem][0].read_text(encoding="utf-8")
+        out.append(PolnearArticle(txt.read_text(encoding="utf-8"), parse_sources(ann), parse_speech_sources(ann)))
         if limit and len(out) >= limit:
             break
     return out
 
 
-def parse_sources(ann: str) -> list[tuple[int, int]]:
-    """Source spans from brat standoff; a discontinuous span is scored as its outer bounds."""
-    spans = []
+def _text_bounds(ann: str) -> dict[str, tuple[str, Span, str]]:
+    """brat text-bound annotations by id: ``(kind, outer bounds, covered text)``; a discontinuous
+    span is taken as its outer bounds."""
+    bounds = {}
     for line in ann.splitlines():
         parts = line.split("\t")
         if len(parts) < 2 or not parts[0].startswith("T"):
             continue
         kind, _, offsets = parts[1].partition(" ")
-        if kind != "Source":
-            continue
         nums = [int(x) for frag in offsets.split(";") for x in frag.split()]
-        spans.append((min(nums), max(nums)))
+        bounds[parts[0]] = (kind, (min(nums), max(nums)), parts[2] if len(parts) > 2 else "")
+    return bounds
+
+
+def parse_sources(ann: str) -> list[Span]:
+    """Source spans from brat standoff."""
+    return [span for kind, span, _ in _text_bounds(ann).values() if kind == "Source"]
+
+
+# Cues of reported speech and publication, by their first word. A fixed list written for the scorer
+# (not the analyzer's lexicon, so the split does not flatter the analyzer).
+_REPORTING_FORMS = (
+    "say says said saying", "tell tells told telling", "according", "add adds added adding",
+    "state states stated statement", "announce announces announced announcement", "note notes noted",
+    "explain explains explained", "write writes wrote written", "report reports reported",
+    "claim claims claimed", "argue argues argued", "ask asks asked", "insist insists insisted",
+    "acknowledge acknowledges acknowledged", "admit admits admitted", "declare declares declared",
+    "warn warns warned", "suggest suggests suggested", "predict predicts predicted",
+    "confirm confirms confirmed", "deny denies denied", "tweet tweets tweeted", "testify testifies testified",
+    "recall recalls recalled", "reply replies replied", "respond responds responded",
+    "describe describes described", "call calls called", "estimate estimates estimated",
+    "show shows showed shown", "find finds found", "quote quotes quoted", "interview",
+    "promise promises promised", "vow vows vowed",
+)
+REPORTING_CUES = frozenset(word for forms in _REPORTING_FORMS for word in forms.split())
+
+
+def is_reporting_cue(cue: str) -> bool:
+    words = cue.lower().split()
+    return bool(words) and words[0].strip(".,;:\"“”'’") in REPORTING_CUES
+
+
+def parse_speech_sources(ann: str) -> list[Span]:
+    """Source spans of the attributions whose cue is reported speech or publication."""
+    bounds = _text_bounds(ann)
+    spans = []
+    for line in ann.splitlines():
+        parts = line.split("\t")
+        if len(parts) < 2 or not parts[0].startswith("E"):
+            continue
+        roles = dict(arg.split(":", 1) for arg in parts[1].split()[1:] if ":" in arg)
+        source, cue = bounds.get(roles.get("Source", "")), bounds.get(roles.get("Cue", ""))
+        if source and cue and is_reporting_cue(cue[2]):
+            spans.append(source[1])
     return spans
 
 
@@ -223,7 +282,7 @@ def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def span_counts(pred: Sequence[tuple[int, int]], gold: Sequence[tuple[int, int]]) -> tuple[int, int, int, int]:
+def span_counts(pred: Sequence[Span], gold: Sequence[Span]) -> tuple[int, int, int, int]:
     """``(pred matched, pred total, gold matched, gold total)`` with overlap matching."""
     pred = sorted(set(pred))
     gold = sorted(set(gold))
@@ -232,21 +291,38 @@ def span_counts(pred: Sequence[tuple[int, int]], gold: Sequence[tuple[int, int]]
     return pm, len(pred), gm, len(gold)
 
 
-def score_polnear(analyzer: _Analyzer, articles: Sequence[tuple[str, list[tuple[int, int]]]], split: str) -> Score:
-    pm = pt = gm = gt = 0
+def score_polnear(analyzer: _Analyzer, articles: Sequence[PolnearArticle], split: str) -> Score:
+    pm = pt = gm = gt = sm = st = 0
     errors: list[str] = []
-    for text, gold in articles:
+    for article in articles:
+        text = article.text
         spans = [
             sp for f in _findings(analyzer, text, errors)
             if f.kind == "source" and (sp := source_span(text, f)) is not None
         ]
-        a, b, c, d = span_counts(spans, gold)
+        a, b, c, d = span_counts(spans, article.sources)
         pm, pt, gm, gt = pm + a, pt + b, gm + c, gt + d
+        _, _, c, d = span_counts(spans, article.speech_sources)
+        sm, st = sm + c, st + d
     p = pm / pt if pt else 0.0
     r = gm / gt if gt else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
-    return Score(
+    score = Score(
         f"polnear-{split}", "source span (overlap)", p, r, f, gt, tp=gm, fp=pt - pm, fn=gt - gm, errors=len(errors)
+    )
+    if st:
+        score.speech_recall, score.speech_n = sm / st, st
+        other = gt - st  # speech sources are a subset of the gold sources
+        score.other_recall, score.other_n = ((gm - sm) / other if other else None), other
+    return score
+
+
+def recall_split(score: Score) -> str:
+    """One line for a PolNeAR score: recall on reported speech and on the other attributions."""
+    other = f"{score.other_recall:.3f}" if score.other_recall is not None else "-"
+    return (
+        f"recall on reported speech {score.speech_recall:.3f} (n={score.speech_n}), "
+        f"on other attributions {other} (n={score.other_n})"
     )
 
 
@@ -287,11 +363,14 @@ def run(data: Path, analyzer: _Analyzer, limit: int | None = None) -> list[Score
 
 def table(scores: Sequence[Score]) -> str:
     head = f"{'dataset':<18} {'metric':<24} {'P':>6} {'R':>6} {'F1':>6} {'n':>7} {'sec':>6} {'errors':>6}"
-    rows = [
-        f"{s.dataset:<18} {s.metric:<24} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.n:7d} "
-        f"{s.seconds:6.1f} {s.errors:6d}"
-        for s in scores
-    ]
+    rows = []
+    for s in scores:
+        rows.append(
+            f"{s.dataset:<18} {s.metric:<24} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.n:7d} "
+            f"{s.seconds:6.1f} {s.errors:6d}"
+        )
+        if s.speech_recall is not None:
+            rows.append(f"{'':<18} {recall_split(s)}")
     return "\n".join([head, *rows])
 
 

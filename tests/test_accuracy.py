@@ -70,11 +70,26 @@ def test_parse_sources_and_detokenize() -> None:
     )
 
 
+def test_speech_sources_are_those_whose_cue_reports_speech() -> None:
+    ann = "\n".join([
+        "T1\tSource 0 2\the", "T2\tCue 3 7\tsaid", "T3\tContent 8 12\tthat", "T4\tAttribution 3 7\tsaid",
+        "E1\tAttribution:T4 Content:T3 Cue:T2 Source:T1",
+        "T5\tSource 20 23\tyou", "T6\tCue 24 34\tdon’t like", "T7\tAttribution 24 34\tdon’t like",
+        "E2\tAttribution:T7 Cue:T6 Source:T5",
+        "T8\tSource 40 45\tpolls", "T9\tCue 46 50\tShow", "E3\tAttribution:T9 Cue:T9 Source:T8",
+        "E4\tAttribution:T4 Content:T3",  # an attribution without a source is skipped
+    ])
+    assert accuracy.parse_sources(ann) == [(0, 2), (20, 23), (40, 45)]
+    assert accuracy.parse_speech_sources(ann) == [(0, 2), (40, 45)]
+
+
 def test_polnear_scorer_on_a_tiny_article() -> None:
     text = "Prices reportedly rose. Nobody else spoke."
-    articles = [(text, [(7, 17), (24, 30)])]
+    articles = [accuracy.PolnearArticle(text, [(7, 17), (24, 30)], speech_sources=[(24, 30)])]
     s = accuracy.score_polnear(KeywordAnalyzer(), articles, "tiny")
     assert (s.precision, s.recall) == (1.0, 0.5)
+    assert (s.speech_recall, s.speech_n, s.other_recall, s.other_n) == (0.0, 1, 1.0, 1)
+    assert "reported speech 0.000 (n=1), on other attributions 1.000 (n=1)" in accuracy.table([s])
 
 
 def test_spread_takes_an_even_sample() -> None:
@@ -96,6 +111,7 @@ def test_offline_claimbuster_floor(shared_data: Path) -> None:
 def test_offline_polnear_floor(shared_data: Path) -> None:
     s = accuracy.score_polnear(OfflineAnalyzer(), accuracy.load_polnear(shared_data, "dev", 30), "dev")
     assert s.precision >= 0.66 and s.recall >= 0.52, s
+    assert s.speech_recall is not None and s.speech_recall >= 0.85, s
 
 
 @pytest.mark.parametrize("argv", [["--limit", "100"]])
