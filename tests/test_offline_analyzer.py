@@ -182,6 +182,18 @@ def test_claim_text_drops_the_attribution_and_non_responses_are_not_claims() -> 
     assert claims[0].basis == "anonymous_source" and claims[0].priority == "high"
 
 
+@pytest.mark.parametrize(("mark", "close"), [('"', '"'), ("“", "”")])
+def test_claim_text_ending_in_a_quotation_keeps_its_closing_quote_mark(mark: str, close: str) -> None:
+    text = (
+        f"The mayor called the closure of the harbour a {mark}temporary setback for 400 workers,{close} "
+        "the Harbor Courier reported on Monday."
+    )
+    claims = [f for f in OfflineAnalyzer().analyze(text).findings if f.kind == "claim"]
+    assert [c.claim for c in claims] == [
+        f"The mayor called the closure of the harbour a {mark}temporary setback for 400 workers{close}"
+    ]
+
+
 def test_fast_constructed_findings_equal_validated_ones() -> None:
     """Findings skip pydantic validation; they must be exactly what validation would produce."""
     findings = OfflineAnalyzer().analyze(WIRE).findings
@@ -203,7 +215,7 @@ def test_findings_sharing_a_fields_set_stay_independent() -> None:
 
 
 def test_rules_version_is_in_the_cache_identity() -> None:
-    assert OfflineAnalyzer().cache_identity == "offline:rules-4"
+    assert OfflineAnalyzer().cache_identity == "offline:rules-5"
 
 
 def test_hedged_first_person_opinion_is_not_a_weasel_claim() -> None:

@@ -144,7 +144,7 @@ _PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you", "it", "who", "whic
 
 class OfflineAnalyzer:
     name = "offline"
-    RULES_VERSION = "rules-4"
+    RULES_VERSION = "rules-5"
 
     @property
     def cache_identity(self) -> str:
@@ -471,11 +471,21 @@ def _claim_text(text: str, s: int, e: int, inside: Sequence[AttrSpan]) -> str:
             ce = a_start
         else:
             cs = a_end
-    body = _lead_that(_trail_det(text[cs:ce]).strip(" ,;:.\"“”'"))
+    body = _close_quote(_lead_that(_trail_det(text[cs:ce]).strip(" ,;:.\"“”'")))
     if len(body) < 15:
         body = text[s:e].strip()
     if len(body) > 200:
         body = body[:197].rsplit(" ", 1)[0] + "…"
+    return body
+
+
+def _close_quote(body: str) -> str:
+    """Put back the closing quote mark that trimming took off a claim ending in a quotation
+    ('called it a "security matter,"' → 'called it a "security matter"')."""
+    if body.count('"') % 2:
+        return body + '"'
+    if body.count("“") > body.count("”"):
+        return body + "”"
     return body
 
 
