@@ -194,6 +194,26 @@ def test_claim_text_ending_in_a_quotation_keeps_its_closing_quote_mark(mark: str
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        ("RIVERTON (Meridian Wire) - Riverton's council on Thursday approved a $1.2 billion budget.",
+         "Riverton's council on Thursday approved a $1.2 billion budget"),
+        ("Two unnamed traders said exports fell 40 percent in March, although the ministry data do not show it.",
+         "exports fell 40 percent in March"),
+        ("The Harbor Courier has reported previously that the city's debt rose by a third.",
+         "the city's debt rose by a third"),
+        ("The Harbor Courier reported last week that the city's debt rose by a third.",
+         "the city's debt rose by a third"),
+        ("The council's own planning report counted 1,150 homes approved since 2022.",
+         "The council's own planning report counted 1,150 homes approved since 2022"),
+    ],
+)
+def test_claim_text_is_the_assertion_alone(text: str, claim: str) -> None:
+    claims = [f.claim for f in OfflineAnalyzer().analyze(text).findings if f.kind == "claim"]
+    assert claims == [claim]
+
+
 def test_fast_constructed_findings_equal_validated_ones() -> None:
     """Findings skip pydantic validation; they must be exactly what validation would produce."""
     findings = OfflineAnalyzer().analyze(WIRE).findings

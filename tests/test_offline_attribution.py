@@ -34,6 +34,17 @@ def _sources(text: str) -> list[tuple[str, str, str]]:
         ("Maria Ostrova, the port director, said the cranes were idle.",
          "Maria Ostrova, the port director, said", "Maria Ostrova", "named_on_record"),
         ('"We are ready," said Tomas Weller.', "said Tomas Weller", "Tomas Weller", "named_on_record"),
+        ("Housing advocates say the plan will not stop rents rising.", "Housing advocates say",
+         "Housing advocates", "vague_group"),
+        # After a vague group, "described"/"called" are the group's verdict, not a participle.
+        ("The vote followed a session that critics described as rushed.", "critics described", "critics",
+         "vague_group"),
+        ("Critics called the ferry contract a giveaway.", "Critics called", "Critics", "vague_group"),
+        # Unnamed people known only by their role: counted or singular are anonymous, a bare plural vague.
+        ("Two unnamed traders said exports fell.", "Two unnamed traders said", "Two unnamed traders", "anonymous"),
+        ("One nurse told reporters the ward was full.", "One nurse told reporters", "One nurse", "anonymous"),
+        ("A local trader said prices rose.", "A local trader said", "A local trader", "anonymous"),
+        ("Dockworkers said the cranes were idle.", "Dockworkers said", "Dockworkers", "vague_group"),
     ],
 )
 def test_source_types(text: str, quote: str, phrase: str, stype: str) -> None:
@@ -61,6 +72,32 @@ def test_self_citation_and_explicitly_unverified_use_the_outlets_own_name() -> N
     assert ("The Harbor Courier could not independently verify", "The Harbor Courier",
             "explicitly_unverified") in found
     assert ("HC previously reported", "HC", "self_citation") in found
+
+
+@pytest.mark.parametrize(
+    "dateline", ["RIVERTON (Meridian Wire) - ", "RIVERTON, May 2 (Meridian Wire) — ", "SANTA ROSA (Meridian Wire) – "]
+)
+def test_the_datelines_agency_is_the_pieces_own_name(dateline: str) -> None:
+    text = f"{dateline}The council met on Thursday.\n\nMeridian Wire has reported that the city's debt rose by a third."
+    assert "meridian wire" in self_outlets(text)
+    assert ("Meridian Wire has reported", "Meridian Wire", "self_citation") in _sources(text)
+
+
+def test_an_agency_dateline_far_into_the_text_is_not_the_pieces_name() -> None:
+    text = "The council met on Thursday. " * 120 + "\n\nRIVERTON (Meridian Wire) - Meridian Wire reported the vote."
+    assert "meridian wire" not in self_outlets(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "An annual planning report, published in March, counted 1,150 new homes.",
+        "The council's planning report counted 1,150 new homes.",
+    ],
+)
+def test_report_after_a_singular_noun_is_a_noun_not_a_verb(text: str) -> None:
+    # not "officials report": the source is never the phrase before "report"
+    assert not any(phrase.endswith("planning") for _, phrase, _ in _sources(text))
 
 
 def test_outlet_recipient_makes_a_named_source_second_hand() -> None:

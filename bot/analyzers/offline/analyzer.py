@@ -465,13 +465,14 @@ def _claim_text(text: str, s: int, e: int, inside: Sequence[AttrSpan]) -> str:
     order of start, as the attributions are."""
     cs, ce = s, e
     for a_start, a_end, _ in inside:
-        if a_start < cs or a_end > ce:
-            continue
+        if a_start < cs or a_end > ce or text.startswith(("'s ", "’s "), a_end):
+            continue  # a possessive owner ("the council's own report found X") leaves the claim whole
         if a_start - cs >= ce - a_end:
             ce = a_start
         else:
             cs = a_end
-    body = _close_quote(_lead_that(_trail_det(text[cs:ce]).strip(" ,;:.\"“”'")))
+    body = _trail_det(text[cs:ce]).strip(" ,;:.\"“”'")
+    body = _close_quote(_lead_that(_DATELINE.sub("", _TRAIL_CONJUNCTION.sub("", body))))
     if len(body) < 15:
         body = text[s:e].strip()
     if len(body) > 200:
@@ -498,8 +499,20 @@ def _trail_det(body: str) -> str:
     return body
 
 
+# Left over when an attribution is cut off a claim: a dangling conjunction at the end ("..., although"
+# before "the documents do not list a rate"), an adverb before "that" at the start ("has reported
+# previously that ..."), and a wire dateline ("RIVERTON (Meridian Wire) - ").
+_TRAIL_CONJUNCTION = re.compile(r"[,;]?\s+(?:although|though|but|while|whereas|and|or|because|as)$", re.IGNORECASE)
+_LEAD_ADVERB_THAT = re.compile(
+    r"(?:(?:[a-z]+ly|also|earlier|again|already|before|yesterday|today)"
+    r"|(?:last|this|earlier\s+this|on)\s+(?:week|month|year|weekend|[A-Z][a-z]+day))\s+(?=that\s)"
+)
+_DATELINE = re.compile(r"^[A-Z][A-Z.'’\- ]{2,40}(?:,\s[^()\n]{1,30})?\s*(?:\([^()\n]{1,40}\)\s*)?[-–—]+\s+")
+
+
 def _lead_that(body: str) -> str:
     """Drop a leading "that " or ", " left after cutting the attribution off."""
+    body = body[_LEAD_ADVERB_THAT.match(body).end():] if _LEAD_ADVERB_THAT.match(body) else body
     if body[:4] == "that" and body[4:5].isspace():
         return body[4:].lstrip()
     if body[:1] == "," and body[1:2].isspace():

@@ -23,6 +23,7 @@ from bot.analyzers.offline.attribution_lexicon import (
     ACTION_CUES,
     AUX_WORDS,
     BY_CUES,
+    CORE_BASES,
     CORE_CUES,
     INVERSION_CUES,
     NOUNY_CUES,
@@ -30,11 +31,19 @@ from bot.analyzers.offline.attribution_lexicon import (
     PREP_CUES,
     SCAN_EXCLUDE,
     SOURCE_NOUN_CUES,
+    STANCE_BASES,
     STANCE_CUES,
     STRONG_CUES,
     VERB_CUES,
 )
-from bot.analyzers.offline.lexicons import ABBREVIATIONS, ANONYMITY_MARKERS, CORE_VERBS, OUTLETS, VAGUE_GROUPS
+from bot.analyzers.offline.lexicons import (
+    ABBREVIATIONS,
+    ANONYMITY_MARKERS,
+    CORE_VERBS,
+    OUTLETS,
+    ROLE_NOUNS,
+    VAGUE_GROUPS,
+)
 from bot.analyzers.offline.patterns import (
     ANON_NP,
     COMMON_NP,
@@ -201,6 +210,7 @@ _UNVERIFIED_SRC_R = re.compile(
 _COMMENT_FROM = re.compile(rf"(?:comment|comments)\s+from\s+(?P<o>(?:the\s+)?{OUTLET}|{NAME})")
 _ANON_LOW = re.compile(r"\b" + trie(m.lower() for m in ANONYMITY_MARKERS) + r"\b")
 _VAGUE_LOW = re.compile(r"\b" + trie(m.lower() for m in VAGUE_GROUPS) + r"\b")
+_UNNAMED_ROLE = re.compile(r"(?:a|an|one)\s+(?:[a-z\-]+\s+){0,3}" + trie(ROLE_NOUNS) + r"\b")
 _HAS_PROPER = re.compile(r"(?<![\w.])[A-Z][a-z]{2,}")
 _PRONOUN_FULL = re.compile(rf"{PRONOUN}")
 _GOVERNMENT = re.compile(
@@ -278,6 +288,7 @@ def self_outlets(text: str, windows: list[tuple[int, int]] | None = None,
         if ss >= 0 and _SELF_CUE.match(text[cs:cs + 40]) and text[ss:se].lower() != "we"
     ]
     candidates += [m.group("o") for lo, hi in wins for m in _COMMENT_FROM.finditer(text, lo, hi)]
+    candidates += [m.group("o") for m in _DATELINE_AGENCY.finditer(text, 0, DATELINE_REACH)]
     for raw in candidates:
         name = _LEAD_THE.sub("", raw.strip())
         if not name or len(name) > 40:
@@ -287,6 +298,14 @@ def self_outlets(text: str, windows: list[tuple[int, int]] | None = None,
         if len(words) > 1:
             names.add("".join(w[0] for w in words).lower())
     return names
+
+
+# A wire dateline names the piece's own agency: "RIVERTON (Meridian Wire) - ", "LONDON, May 2 (Reuters) —".
+# Datelines open a story, so only its first characters are searched.
+DATELINE_REACH = 3000
+_DATELINE_AGENCY = re.compile(
+    r"(?m)^[A-Z][A-Z.'’\- ]{2,40}(?:,[^()\n]{1,30})?\s*\((?P<o>[A-Z][^()\n]{1,38})\)\s*[-–—]"
+)
 
 
 # Publication names not in the outlet list still look like one: "the Coastal Times", "Daily Ledger".
@@ -331,7 +350,7 @@ def classify(phrase: str, *, self_names: set[str]) -> SourceType:
         return "self_citation"  # the piece's own name, learned from its disclaimers
     if base_low in _OUTLETS_LOWER or _REPORTS.fullmatch(base) or _OUTLET_SHAPE.fullmatch(base):
         return "second_hand"
-    if _ANON_LOW.search(low) and not _has_name(phrase):
+    if (_ANON_LOW.search(low) or _UNNAMED_ROLE.match(low)) and not _has_name(phrase):
         return "anonymous"
     if _VAGUE_LOW.search(low) and not _has_name(phrase) and not _GOVERNMENT.search(phrase):
         return "vague_group"
@@ -357,6 +376,7 @@ _SOURCE_HEADS = frozenset(
         "diplomats", "aide", "aides", "person", "people", "insider", "insiders", "lawmaker", "lawmakers", "officer",
         "officers", "spokesman", "spokeswoman", "spokesperson", "critics", "observers",
         *(group for group in VAGUE_GROUPS if " " not in group),
+        *ROLE_NOUNS,
     ]
 )
 
@@ -552,10 +572,12 @@ def _backward(text, rev, n, b, key, cs, ce, kind, names) -> Attribution | None:
         return None
     if key == "show" and group != "np":
         return None  # "records show", not "the Daily show"
-    if key in _PARTICIPLES and group in ("np", "dnp") and not aux:
+    if key in _PARTICIPLES and group in ("np", "dnp") and not aux and not _group_verdict(text, key, ce, src, kind):
         return None  # "a group called ...", "the questions asked in this debate"
     if aux and _BE_R.match(aux) and key[-3:] != "ing" and key not in _BE_OK:
         return None  # a passive: "he was told", "they were asked", "it is called"
+    if not aux and key in _BASE_FORMS and group in ("np", "dnp") and _singular(lsrc):
+        return None  # a noun, not a verb: "the council's planning report, published in March"
     if not aux and key[-3:] == "ing" and group != "pron":
         return None  # a participle, not a verb: "13 percent supporting another candidate"
     if group == "name" and src[-2:] in ("’s", "'s"):
@@ -584,6 +606,8 @@ def _backward(text, rev, n, b, key, cs, ce, kind, names) -> Attribution | None:
                 if (stype == "named_on_record" and not _PRONOUN_FULL.fullmatch(src)
                         and _outlet_name(recip) not in names):
                     stype = "second_hand"
+            elif recip in ("reporters", "a reporter"):
+                end = r.end("recip")  # "told reporters" belongs to the attribution, not to the claim
     return Attribution(ss, end, ss, se, text[cs:ce], stype, via)
 
 
@@ -593,6 +617,28 @@ _BE_OK = frozenset({"quoted", "reported", "expected", "said", "says"})  # "was q
 _PARTICIPLES = frozenset({"called", "named", "dubbed", "labeled", "labelled", "asked", "known", "described"})
 
 _NOUNY_SUBJECTS = frozenset({"he", "she", "they", "who"})
+# Base forms ("report", "claim", "show") agree only with a plural subject; after a singular noun
+# they are nouns themselves. Collective nouns take a plural verb in British usage ("the council say").
+_BASE_FORMS = frozenset(CORE_BASES) | frozenset(STANCE_BASES)
+_PLURAL_HEADS = frozenset(
+    {
+        "people", "police", "staff", "men", "women", "children", "media", "data", "personnel", "public",
+        "majority", "minority", "government", "team", "committee", "board", "council", "family", "group",
+        "crowd", "audience", "party", "union",
+    }
+)
+
+
+def _singular(phrase_low: str) -> bool:
+    head = phrase_low.rsplit(None, 1)[-1]
+    return head[-1:] != "s" and head not in _PLURAL_HEADS
+# After a vague group these are the group's verdict, not a participle: "critics described it as
+# rushed", "some called it a betrayal" (but "analysts described by the paper as ..." is passive).
+_VERDICT_VERBS = frozenset({"described", "called", "dubbed", "labeled", "labelled"})
+
+
+def _group_verdict(text: str, key: str, ce: int, src: str, kind) -> bool:
+    return key in _VERDICT_VERBS and kind(src) == "vague_group" and text[ce : ce + 4] != " by "
 
 
 def _cue_info(key: str) -> tuple[str, int, bool, bool]:

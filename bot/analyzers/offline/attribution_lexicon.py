@@ -1086,6 +1086,16 @@ PERSON_NOUNS: frozenset[str] = frozenset(
         "ministry",
         "embassy",
     }
+    # People in the news who speak for themselves: "two unnamed traders said", "dockworkers told the Ledger".
+    | {
+        f"{word}{plural}"
+        for word in (
+            "trader", "investor", "nurse", "banker", "local", "campaigner", "dockworker", "engineer", "pilot",
+            "soldier", "medic", "villager", "shopper", "retailer", "landlord", "tenant", "driver", "miner", "mediator",
+        )
+        for plural in ("", "s")
+    }
+    | {"fishermen", "troops"}
 )
 
 # Forms that are far more often nouns ("the Trump campaign", "a text", "the vote", "United States"):

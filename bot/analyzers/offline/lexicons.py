@@ -236,6 +236,19 @@ VAGUE_GROUPS: tuple[str, ...] = (
     "people", "several", "most", "few", "observers", "pundits", "supporters", "opponents",
     "residents", "voters", "insiders", "diplomats", "lawmakers", "activists", "conservatives",
     "liberals", "democrats", "republicans", "fans", "skeptics", "sceptics", "detractors",
+    "advocates", "campaigners", "proponents", "backers", "environmentalists", "locals", "traders",
+    "investors", "nurses", "bankers", "dockworkers", "engineers", "pilots", "soldiers", "troops", "medics",
+    "villagers", "shoppers", "retailers", "landlords", "tenants", "drivers", "miners", "fishermen",
+    "workers", "farmers", "doctors", "teachers", "parents", "students", "employees",
+)
+
+# People identified only by their role, singular: "a trader said", "one nurse told the Ledger" is an
+# unnamed source (anonymous), as "an official" is.
+ROLE_NOUNS: tuple[str, ...] = (
+    "trader", "investor", "nurse", "banker", "local", "campaigner", "dockworker", "engineer", "pilot",
+    "soldier", "medic", "villager", "shopper", "retailer", "landlord", "tenant", "driver", "miner", "fisherman",
+    "worker", "farmer", "doctor", "teacher", "parent", "student", "employee", "resident", "witness", "analyst",
+    "expert", "economist", "diplomat", "lawmaker", "executive", "lawyer", "officer", "activist", "voter",
 )
 
 # News outlets and wire services: citing one of these makes a source second-hand.
