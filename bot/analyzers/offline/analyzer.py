@@ -29,6 +29,7 @@ from bot.analyzers.offline import claims
 from bot.analyzers.offline.attribution import Attribution, find_attributions
 from bot.analyzers.offline.hedges import WEAK_CUES, hedge_cues
 from bot.analyzers.offline.lexicons import ATTRIBUTIVE_WEASELS
+from bot.analyzers.offline.patterns import DATELINE
 from bot.analyzers.offline.sentences import split_sentences
 from bot.models import AnalysisResult, Finding, Priority, SourceType, Usage
 
@@ -507,12 +508,13 @@ _LEAD_ADVERB_THAT = re.compile(
     r"(?:(?:[a-z]+ly|also|earlier|again|already|before|yesterday|today)"
     r"|(?:last|this|earlier\s+this|on)\s+(?:week|month|year|weekend|[A-Z][a-z]+day))\s+(?=that\s)"
 )
-_DATELINE = re.compile(r"^[A-Z][A-Z.'’\- ]{2,40}(?:,\s[^()\n]{1,30})?\s*(?:\([^()\n]{1,40}\)\s*)?[-–—]+\s+")
+_DATELINE = re.compile("^" + DATELINE)
 
 
 def _lead_that(body: str) -> str:
     """Drop a leading "that " or ", " left after cutting the attribution off."""
-    body = body[_LEAD_ADVERB_THAT.match(body).end():] if _LEAD_ADVERB_THAT.match(body) else body
+    if (adverb := _LEAD_ADVERB_THAT.match(body)) is not None:
+        body = body[adverb.end() :]
     if body[:4] == "that" and body[4:5].isspace():
         return body[4:].lstrip()
     if body[:1] == "," and body[1:2].isspace():

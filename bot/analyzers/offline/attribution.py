@@ -47,6 +47,7 @@ from bot.analyzers.offline.lexicons import (
 from bot.analyzers.offline.patterns import (
     ANON_NP,
     COMMON_NP,
+    DATELINE,
     DET_NP,
     NAME,
     OUTLET,
@@ -288,7 +289,9 @@ def self_outlets(text: str, windows: list[tuple[int, int]] | None = None,
         if ss >= 0 and _SELF_CUE.match(text[cs:cs + 40]) and text[ss:se].lower() != "we"
     ]
     candidates += [m.group("o") for lo, hi in wins for m in _COMMENT_FROM.finditer(text, lo, hi)]
-    candidates += [m.group("o") for m in _DATELINE_AGENCY.finditer(text, 0, DATELINE_REACH)]
+    candidates += [
+        m.group("agency") for m in _DATELINE_AT_LINE_START.finditer(text, 0, DATELINE_REACH) if m.group("agency")
+    ]
     for raw in candidates:
         name = _LEAD_THE.sub("", raw.strip())
         if not name or len(name) > 40:
@@ -300,12 +303,10 @@ def self_outlets(text: str, windows: list[tuple[int, int]] | None = None,
     return names
 
 
-# A wire dateline names the piece's own agency: "RIVERTON (Meridian Wire) - ", "LONDON, May 2 (Reuters) —".
-# Datelines open a story, so only its first characters are searched.
+# A wire dateline names the piece's own agency. Datelines open a story, so only its first characters
+# are searched.
 DATELINE_REACH = 3000
-_DATELINE_AGENCY = re.compile(
-    r"(?m)^[A-Z][A-Z.'’\- ]{2,40}(?:,[^()\n]{1,30})?\s*\((?P<o>[A-Z][^()\n]{1,38})\)\s*[-–—]"
-)
+_DATELINE_AT_LINE_START = re.compile("(?m)^" + DATELINE)
 
 
 # Publication names not in the outlet list still look like one: "the Coastal Times", "Daily Ledger".

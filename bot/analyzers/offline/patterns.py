@@ -88,6 +88,9 @@ SHARE = (
     r"|(?:(?:[Nn]early|[Aa]lmost|[Aa]bout|[Rr]oughly|[Mm]ore\s+than|[Ll]ess\s+than|[Ff]ewer\s+than)\s+)?"
     r"(?:[Hh]alf|[Tt]hree-quarters|[Tt]wo-thirds|[Aa]\s+third|[Aa]\s+quarter|\d+\s+in\s+\d+|[Mm]ajorities)"
 )
+# A wire dateline opening a story: "RIVERTON (Meridian Wire) - ", "LONDON, May 2 (Reuters) — ",
+# "WASHINGTON — "; the agency, when given, is the piece's own name.
+DATELINE = r"[A-Z][A-Z.'’\- ]{2,40}(?:,[^()\n]{1,30})?\s*(?:\((?P<agency>[A-Z][^()\n]{1,38})\)\s*)?[-–—]+\s+"
 PRONOUN = r"(?:[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|[Yy]ou|[Ii]t|who|which)"
 SUBJECT = (
     rf"(?:(?:[Tt]he\s+)?{OUTLET}\b|{SHARE}|{ANON_NP}|{COMMON_NP}|{DET_NP}"
