@@ -14,12 +14,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 
@@ -161,25 +162,33 @@ class MeteredAnalyzer:
         return getattr(self.inner, attr)
 
     def analyze(self, text: str) -> Any:
-        started = time.monotonic()
-        usage = None
-        try:
-            result = self.inner.analyze(text)
-            usage = result.usage
-            return result
-        except Exception as exc:
-            usage = getattr(exc, "usage", None)
-            count_error(f"llm_{getattr(exc, 'kind', type(exc).__name__)}")
-            raise
-        finally:
-            prompt = getattr(usage, "prompt_tokens", 0) or 0
-            completion = getattr(usage, "completion_tokens", 0) or 0
-            record_llm(prompt, completion, time.monotonic() - started)
-            if self.on_tokens is not None and prompt + completion:
-                try:
-                    self.on_tokens(prompt + completion)
-                except Exception:
-                    log.warning("token accounting failed", exc_info=True)
+        return metered_llm_call(lambda: self.inner.analyze(text), lambda result: result.usage, self.on_tokens)
+
+
+def metered_llm_call(
+    call: Callable[[], T], usage_of: Callable[[T], Any], on_tokens: Callable[[int], None] | None = None
+) -> T:
+    """Run one LLM request (``call``) and report its latency and tokens to ``LLM_*`` and to
+    ``on_tokens``; a failure counts as an ``llm_<kind>`` error, with the tokens it was billed."""
+    started = time.monotonic()
+    usage = None
+    try:
+        result = call()
+        usage = usage_of(result)
+        return result
+    except Exception as exc:
+        usage = getattr(exc, "usage", None)
+        count_error(f"llm_{getattr(exc, 'kind', type(exc).__name__)}")
+        raise
+    finally:
+        prompt = getattr(usage, "prompt_tokens", 0) or 0
+        completion = getattr(usage, "completion_tokens", 0) or 0
+        record_llm(prompt, completion, time.monotonic() - started)
+        if on_tokens is not None and prompt + completion:
+            try:
+                on_tokens(prompt + completion)
+            except Exception:
+                log.warning("token accounting failed", exc_info=True)
 
 
 def render_metrics() -> tuple[bytes, str]:

@@ -431,16 +431,16 @@ def _run_answer(services: Services, job: Job) -> None:
     checklist = state.get_checklist(cid)
     article = state.get_article(cid) or ""
     summary = checklist_summary(checklist, state.statuses(cid)) if checklist else "(no checklist)"
-    try:
-        started = time.monotonic()
-        answer, usage = answer_question(services.settings, job.text, article, summary)
+    try:  # tokens count against the daily budget, a failed request's too (it was billed)
+        answer, usage = metrics.metered_llm_call(
+            lambda: answer_question(services.settings, job.text, article, summary),
+            lambda answered: answered[1],
+            services.limits.record_tokens,
+        )
     except AnalyzerError as exc:
         log.warning("job %s: answer failed (%s)", job.job_id, exc.kind)
-        services.limits.record_tokens(exc.usage.prompt_tokens + exc.usage.completion_tokens)  # billed anyway
         reply(services, record.channel, record.thread_ts, f"I couldn't answer that: {exc}")
         return
-    metrics.record_llm(usage.prompt_tokens, usage.completion_tokens, time.monotonic() - started)
-    services.limits.record_tokens(usage.prompt_tokens + usage.completion_tokens)
     log.info("job %s: answered with %d tokens", job.job_id, usage.prompt_tokens + usage.completion_tokens)
     reply(services, record.channel, record.thread_ts, answer)  # notice_message escapes the model's text
     state.add_history(cid, HistoryEntry(at=time.time(), user=job.user, action="asked"))
