@@ -22,7 +22,7 @@ demo: $(STAMP)
 	$(BIN)/factcheck check $(ARTICLE)
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot bench tests
+	$(BIN)/ruff check bot bench tests standins
 
 test: lint
 	$(BIN)/pytest

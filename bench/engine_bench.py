@@ -13,7 +13,7 @@ from bot import store
 from bot.config import Settings
 from bot.factory import build_engine
 from bot.text import split_units
-from tests.standins.openai_server import OpenAIStandIn
+from standins.openai_server import OpenAIStandIn
 
 
 def _settings(standin: OpenAIStandIn, concurrency: int) -> Settings:

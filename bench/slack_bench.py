@@ -23,9 +23,9 @@ from typing import Any
 from bench.articles import article
 from bot import store
 from bot.slack.state import StateStore
-from tests.standins.openai_server import OpenAIStandIn
-from tests.standins.slack_api import SlackAPIStandIn
-from tests.standins.slack_driver import SECRET, TOKEN, Bot, wait_until
+from standins.openai_server import OpenAIStandIn
+from standins.slack_api import SlackAPIStandIn
+from standins.slack_driver import SECRET, TOKEN, Bot, wait_until
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -12,8 +12,8 @@ import pytest
 
 from bot.config import Settings
 from bot.factory import build_engine
+from standins.openai_server import HALLUCINATED_QUOTE, OpenAIStandIn, Scripted
 from tests.conftest import EXAMPLES
-from tests.standins.openai_server import HALLUCINATED_QUOTE, OpenAIStandIn, Scripted
 
 PARAGRAPH = (
     "Officials said {n} convoys crossed the river at Velmora on day {n}, according to the Harbour Gazette, "

@@ -15,7 +15,7 @@ from bot.analyzers.base import AnalyzerError
 from bot.analyzers.llm import LLMAnalyzer, supports_temperature
 from bot.config import Settings
 from bot.prompts import load_prompt
-from tests.standins.openai_server import HALLUCINATED_QUOTE, OpenAIStandIn, Scripted, approx_tokens
+from standins.openai_server import HALLUCINATED_QUOTE, OpenAIStandIn, Scripted, approx_tokens
 
 KEY = "sk-test-key"
 SCALE = 0.001  # backoff multiplier: the real policy, without the sleeping

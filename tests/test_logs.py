@@ -24,8 +24,8 @@ from bot.queue import RQJobQueue
 from bot.slack.jobs import Job
 from bot.slack.services import build_services
 from bot.worker import perform, set_services
-from tests.standins.openai_server import OpenAIStandIn
-from tests.standins.slack_api import SlackAPIStandIn
+from standins.openai_server import OpenAIStandIn
+from standins.slack_api import SlackAPIStandIn
 
 SENTENCES = [
     "The port authority said on Friday that 12,500 containers were stranded at the docks.",

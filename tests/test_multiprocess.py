@@ -32,8 +32,8 @@ from rq import Worker
 from bot import store
 from bot.queue import make_queue
 from bot.slack.state import StateStore
-from tests.standins.slack_api import Call, SlackAPIStandIn
-from tests.standins.slack_driver import SECRET, TOKEN, Bot, Response, process_env, wait_until
+from standins.slack_api import Call, SlackAPIStandIn
+from standins.slack_driver import SECRET, TOKEN, Bot, Response, process_env, wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "multiprocess.json"

@@ -10,7 +10,7 @@ from bot import llm_client
 from bot.analyzers.base import AnalyzerError
 from bot.config import Settings
 from bot.qa import answer_question
-from tests.standins.openai_server import OpenAIStandIn, Scripted
+from standins.openai_server import OpenAIStandIn, Scripted
 
 KEY = "sk-qa"
 ARTICLE = "Bridge vote\nThe council voted 7-2 on Monday. Officials said it would cost $40 million."

@@ -19,9 +19,9 @@ import redis
 
 from bot.config import Settings
 from bot.queue import make_queue
-from tests.standins.openai_server import OpenAIStandIn
-from tests.standins.slack_api import SlackAPIStandIn
-from tests.standins.slack_driver import (
+from standins.openai_server import OpenAIStandIn
+from standins.slack_api import SlackAPIStandIn
+from standins.slack_driver import (
     CHANNEL,
     EDITOR,
     SECRET,

@@ -26,9 +26,9 @@ from bot.queue import RQJobQueue, make_queue, rq_job_id
 from bot.slack.jobs import Job
 from bot.slack.services import build_services
 from bot.worker import enqueue_due_retries, set_services, start_in_process_worker
-from tests.standins.openai_server import OpenAIStandIn
-from tests.standins.slack_api import SlackAPIStandIn
-from tests.standins.slack_driver import process_env
+from standins.openai_server import OpenAIStandIn
+from standins.slack_api import SlackAPIStandIn
+from standins.slack_driver import process_env
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "xoxb-worker-test"

@@ -8,8 +8,8 @@ import pytest
 import redis
 
 from bot.config import Settings
-from tests.standins.slack_api import SlackAPIStandIn
-from tests.standins.slack_driver import SECRET, TOKEN, Bot, start_bot
+from standins.slack_api import SlackAPIStandIn
+from standins.slack_driver import SECRET, TOKEN, Bot, start_bot
 
 
 @pytest.fixture

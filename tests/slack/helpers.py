@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.standins.slack_api import Call, SlackAPIStandIn, _block_texts
+from standins.slack_api import Call, SlackAPIStandIn, _block_texts
 
 
 def call_texts(call: Call) -> list[str]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.slack.state import checklist_id_for
+from standins.slack_driver import ARTICLE, CHANNEL, EDITOR, Bot
 from tests.slack.helpers import all_posted_text, item_numbers, posts_in_thread, top_level_posts
-from tests.standins.slack_driver import ARTICLE, CHANNEL, EDITOR, Bot
 
 
 def test_factcheck_posts_parent_placeholder_and_checklist(bot: Bot) -> None:

@@ -10,9 +10,9 @@ import redis
 from bot.config import Settings
 from bot.slack.records import ThreadRecord
 from bot.slack.state import checklist_id_for
+from standins.slack_api import SlackAPIStandIn
+from standins.slack_driver import ARTICLE, CHANNEL, EDITOR, OTHER_EDITOR, Bot, start_bot, wait_until
 from tests.slack.helpers import all_posted_text, item_numbers, posts_in_thread
-from tests.standins.slack_api import SlackAPIStandIn
-from tests.standins.slack_driver import ARTICLE, CHANNEL, EDITOR, OTHER_EDITOR, Bot, start_bot, wait_until
 
 ARTICLE_TS = "1700000000.000100"
 
@@ -226,7 +226,7 @@ def test_state_survives_a_restart(
 def test_question_with_llm_is_answered_escaped(bot: Bot) -> None:
     import dataclasses
 
-    from tests.standins.openai_server import OpenAIStandIn, Scripted
+    from standins.openai_server import OpenAIStandIn, Scripted
 
     record = checked_by_reaction(bot)
     with OpenAIStandIn(api_key="sk-test") as llm:

@@ -24,10 +24,10 @@ from bot import store
 from bot.config import Settings
 from bot.models import Checklist
 from bot.slack.state import checklist_id_for
+from standins.openai_server import OpenAIStandIn, Scripted
+from standins.slack_api import SlackAPIStandIn, _block_texts
+from standins.slack_driver import ARTICLE, CHANNEL, OTHER_EDITOR, Bot, start_bot, wait_until
 from tests.slack.helpers import call_texts
-from tests.standins.openai_server import OpenAIStandIn, Scripted
-from tests.standins.slack_api import SlackAPIStandIn, _block_texts
-from tests.standins.slack_driver import ARTICLE, CHANNEL, OTHER_EDITOR, Bot, start_bot, wait_until
 
 API_KEY = "sk-faults"
 BotFactory = Callable[..., Bot]

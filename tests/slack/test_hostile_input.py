@@ -25,10 +25,9 @@ from bot.models import Checklist
 from bot.prompts import neutralise
 from bot.slack.mrkdwn import decode_incoming
 from bot.slack.state import checklist_id_for
-from tests.slack.helpers import all_posted_text, call_texts, top_level_posts
-from tests.standins.openai_server import OpenAIStandIn, article_of, default_responder
-from tests.standins.slack_api import SlackAPIStandIn, _block_texts
-from tests.standins.slack_driver import (
+from standins.openai_server import OpenAIStandIn, article_of, default_responder
+from standins.slack_api import SlackAPIStandIn, _block_texts
+from standins.slack_driver import (
     ARTICLE,
     CHANNEL,
     EDITOR,
@@ -39,6 +38,7 @@ from tests.standins.slack_driver import (
     start_bot,
     wait_until,
 )
+from tests.slack.helpers import all_posted_text, call_texts, top_level_posts
 
 API_KEY = "sk-hostile"
 MB = 1024 * 1024

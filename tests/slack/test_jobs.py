@@ -14,8 +14,8 @@ from bot.slack.jobs import Job
 from bot.slack.records import ItemStatus
 from bot.slack.state import carry_statuses
 from bot.slack.tasks import run_job
+from standins.slack_driver import ARTICLE, CHANNEL, EDITOR, Bot, wait_until
 from tests.slack.helpers import item_numbers, posts_in_thread, top_level_posts
-from tests.standins.slack_driver import ARTICLE, CHANNEL, EDITOR, Bot, wait_until
 
 TS = "1700000000.000300"
 

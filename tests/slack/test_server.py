@@ -15,8 +15,8 @@ import pytest
 
 from bot.config import Settings
 from bot.slack.server import EXIT_USAGE, serve
-from tests.standins.slack_api import SlackAPIStandIn
-from tests.standins.slack_driver import SECRET, TOKEN, wait_until
+from standins.slack_api import SlackAPIStandIn
+from standins.slack_driver import SECRET, TOKEN, wait_until
 
 
 def test_missing_credentials_exit_2_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,9 +16,9 @@ import pytest
 import redis
 
 from bot.slack.state import StateStore
-from tests.standins.slack_api import BOT_USER_ID, TEAM_ID, SlackAPIStandIn
-from tests.standins.slack_driver import ARTICLE, CHANNEL, EDITOR, TOKEN, process_env, wait_until
-from tests.standins.socket_mode import SocketModeStandIn
+from standins.slack_api import BOT_USER_ID, TEAM_ID, SlackAPIStandIn
+from standins.slack_driver import ARTICLE, CHANNEL, EDITOR, TOKEN, process_env, wait_until
+from standins.socket_mode import SocketModeStandIn
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_TOKEN = "xapp-1-test-app-token"

@@ -23,7 +23,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.config import Settings
 from bot.slack.server import start_http_server, start_worker, stop_http_server
 from bot.slack.services import Services, build_services
-from tests.standins.slack_api import SlackAPIStandIn
+from standins.slack_api import SlackAPIStandIn
 
 TOKEN = "xoxb-test-token"
 SECRET = "test-signing-secret"
@@ -246,7 +246,7 @@ class Bot:
             stop_http_server(self._server, self._thread, self.services)
 
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def redis_url(client: redis.Redis) -> str:
