@@ -83,9 +83,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.worker import run_worker
+    from bot.jobs.worker import run_worker
+    from bot.slack.tasks import build_runner
 
-    return run_worker(settings, burst=args.burst)
+    return run_worker(settings, lambda: build_runner(settings), burst=args.burst)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,6 +12,9 @@ import pytest
 import redis
 
 from bot.config import Settings
+from bot.jobs.model import Job
+from bot.jobs.queue import RQJobQueue
+from bot.jobs.worker import perform, register_runner
 from bot.logs import (
     JsonFormatter,
     configure_logging,
@@ -20,10 +23,8 @@ from bot.logs import (
     reset_request_id,
     set_request_id,
 )
-from bot.queue import RQJobQueue
-from bot.slack.jobs import Job
 from bot.slack.services import build_services
-from bot.worker import perform, set_services
+from bot.slack.tasks import runner_for
 from standins.openai_server import OpenAIStandIn
 from standins.slack_api import SlackAPIStandIn
 
@@ -123,13 +124,13 @@ def test_a_check_job_never_logs_article_text_at_info(
             env |= {"OPENAI_API_KEY": "sk-logs", "OPENAI_BASE_URL": llm.base_url}
         settings = Settings.from_env(env)
         services = build_services(settings, redis_client=redis_client, queue=RQJobQueue(redis_client))
-        set_services(services)
+        register_runner(lambda: runner_for(services))
         try:
             job = Job(kind="check", job_id=f"cmd-logs-{analyzer}", channel="C1", user="U1", text=ARTICLE)
             with caplog.at_level(logging.INFO):
                 perform(job.model_dump_json())
         finally:
-            set_services(None)
+            register_runner(None)
     assert redis_client.hget(f"fc:job:{job.job_id}", "done") == b"1"
     assert len(slack.calls_to("chat.postMessage")) == 2
     formatter = JsonFormatter()

@@ -10,9 +10,9 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot import metrics
 from bot.analyzers.base import AnalyzerError
+from bot.jobs.model import Job
+from bot.jobs.queue import RQJobQueue
 from bot.models import Checklist, ChecklistStats
-from bot.queue import RQJobQueue
-from bot.slack.jobs import Job
 from tests.helpers import ScriptedAnalyzer
 
 

@@ -30,7 +30,7 @@ import redis
 from rq import Worker
 
 from bot import store
-from bot.queue import make_queue
+from bot.jobs.queue import make_queue
 from bot.slack.state import StateStore
 from standins.slack_api import Call, SlackAPIStandIn
 from standins.slack_driver import SECRET, TOKEN, Bot, Response, process_env, wait_until

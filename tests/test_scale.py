@@ -18,7 +18,7 @@ import pytest
 import redis
 
 from bot.config import Settings
-from bot.queue import make_queue
+from bot.jobs.queue import make_queue
 from standins.openai_server import OpenAIStandIn
 from standins.slack_api import SlackAPIStandIn
 from standins.slack_driver import (

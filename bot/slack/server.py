@@ -33,9 +33,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot import metrics, store
 from bot.config import Settings
+from bot.jobs.model import shutdown_queue
 from bot.logs import configure_logging
 from bot.slack.app import build_app
-from bot.slack.jobs import shutdown_queue
 from bot.slack.services import Services, build_services
 
 log = logging.getLogger(__name__)
@@ -115,9 +115,10 @@ def start_http_server(
 def start_worker(services: Services) -> None:
     """Worker threads in this process (``FACTCHECK_INPROCESS_WORKER``, 0 for a web-only process)."""
     if services.settings.inprocess_workers > 0 and services.worker is None:
-        from bot.worker import start_in_process_worker
+        from bot.jobs.worker import start_in_process_worker
+        from bot.slack.tasks import runner_for
 
-        services.worker = start_in_process_worker(services)
+        services.worker = start_in_process_worker(services.redis, services.settings, lambda: runner_for(services))
 
 
 def stop_background(services: Services) -> None:

@@ -18,10 +18,10 @@ from bot import store
 from bot.config import Settings
 from bot.engine import Engine
 from bot.factory import build_engine
+from bot.jobs.model import JobQueue
+from bot.jobs.queue import RQJobQueue
 from bot.limits import Limits
 from bot.metrics import MeteredAnalyzer
-from bot.queue import RQJobQueue
-from bot.slack.jobs import JobQueue
 from bot.slack.state import StateStore
 
 WEB_TIMEOUT_SECONDS = 15

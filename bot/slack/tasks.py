@@ -14,6 +14,7 @@ listeners stay thin and both paths render the same way.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -22,9 +23,13 @@ from collections.abc import Callable
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from bot import metrics
+from bot import metrics, store
 from bot.analyzers.base import AnalyzerError
+from bot.config import Settings
 from bot.engine import CheckFailed, Progress
+from bot.jobs.model import Job
+from bot.jobs.queue import RQJobQueue
+from bot.jobs.worker import JobRunner
 from bot.limits import BUDGET_REASON_PREFIX
 from bot.models import Checklist
 from bot.slack import dedup
@@ -36,9 +41,8 @@ from bot.slack.blocks import (
     placeholder_message,
 )
 from bot.slack.fetch import fetch_message, message_text
-from bot.slack.jobs import Job
 from bot.slack.records import HistoryEntry, ItemStatus, Status, ThreadRecord
-from bot.slack.services import Services
+from bot.slack.services import Services, build_services
 from bot.slack.state import carry_statuses, checklist_id_for
 from bot.text import InputError, prepare_text, split_units, title_of
 
@@ -52,6 +56,17 @@ ACTIONS: dict[str, tuple[Status, str]] = {  # command/button action -> (new stat
     "flag": ("flagged", "flagged"),
     "reopen": ("open", "reopened"),
 }
+
+
+def runner_for(services: Services) -> JobRunner:
+    """The job runner a worker calls: ``run_job`` with this process's ``services``."""
+    return functools.partial(run_job, services)
+
+
+def build_runner(settings: Settings) -> JobRunner:
+    """The runner of a ``factcheck worker`` process: services built from ``settings``, on the shared queue."""
+    client = store.connect(settings.redis_url)
+    return runner_for(build_services(settings, redis_client=client, queue=RQJobQueue.from_settings(client, settings)))
 
 
 def run_job(services: Services, job: Job) -> None:

@@ -8,9 +8,9 @@ import pytest
 import redis
 
 from bot.engine import CheckFailed
+from bot.jobs.model import Job
 from bot.models import Checklist
 from bot.slack.dedup import first_delivery
-from bot.slack.jobs import Job
 from bot.slack.records import ItemStatus
 from bot.slack.state import carry_statuses
 from bot.slack.tasks import run_job

@@ -18,9 +18,9 @@ import redis
 from slack_bolt import Ack, App
 
 from bot import metrics
+from bot.jobs.model import Job, QueueFull
 from bot.slack import dedup
 from bot.slack.blocks import help_message
-from bot.slack.jobs import Job, QueueFull
 from bot.slack.mrkdwn import decode_incoming
 from bot.slack.services import Services
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from slack_bolt import App, BoltContext
 
+from bot.jobs.model import Job, QueueFull
 from bot.slack.blocks import help_message, status_message
 from bot.slack.commands_text import ThreadCommand, parse_thread_command
-from bot.slack.jobs import Job, QueueFull
 from bot.slack.listeners import ack_at_once
 from bot.slack.mrkdwn import decode_incoming
 from bot.slack.records import ThreadRecord

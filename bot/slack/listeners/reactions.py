@@ -8,8 +8,8 @@ from typing import Any
 from slack_bolt import App, BoltContext
 
 from bot import metrics
+from bot.jobs.model import Job, QueueFull
 from bot.slack import dedup
-from bot.slack.jobs import Job, QueueFull
 from bot.slack.listeners import ack_at_once
 from bot.slack.services import Services
 from bot.slack.tasks import ephemeral

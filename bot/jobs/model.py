@@ -1,7 +1,8 @@
 """THE seam where work leaves the request: listeners build a ``Job`` and ``submit`` it.
 
-A job carries only JSON-serializable data: the Redis queue (``bot.queue``) stores it and any worker
-process runs it with ``bot.slack.tasks.run_job(services, job)``.
+A job carries only JSON-serializable data: the Redis queue (``bot.jobs.queue``) stores it and any
+worker process (``bot.jobs.worker``) runs it with the runner its face registered (the Slack side's
+``bot.slack.jobs.run_job``).
 """
 
 from __future__ import annotations

@@ -22,15 +22,16 @@ from rq.job import Job as RQJob
 from rq.job import JobStatus
 
 from bot.config import Settings
-from bot.queue import RQJobQueue, make_queue, rq_job_id
-from bot.slack.jobs import Job
+from bot.jobs.model import Job
+from bot.jobs.queue import PERFORM, RQJobQueue, make_queue, rq_job_id
+from bot.jobs.worker import enqueue_due_retries, register_runner, start_in_process_worker
 from bot.slack.services import build_services
-from bot.worker import enqueue_due_retries, set_services, start_in_process_worker
+from bot.slack.tasks import runner_for
 from standins.openai_server import OpenAIStandIn
 from standins.slack_api import SlackAPIStandIn
 from standins.slack_driver import process_env
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "xoxb-worker-test"
 ARTICLE = (
     "Harbour strike enters second week\n\n"
@@ -195,7 +196,7 @@ def test_in_process_worker_runs_jobs_and_stops_gracefully(
     )
     queue = RQJobQueue.from_settings(redis_client, settings)
     services = build_services(settings, redis_client=redis_client, queue=queue)
-    handle = start_in_process_worker(services)
+    handle = start_in_process_worker(services.redis, services.settings, lambda: runner_for(services))
     try:
         job = check_job("cmd-inprocess-1")
         assert services.queue.submit(job) is True
@@ -206,14 +207,14 @@ def test_in_process_worker_runs_jobs_and_stops_gracefully(
     finally:
         started = time.monotonic()
         assert handle.stop(timeout=10) is True
-        set_services(None)
+        register_runner(None)
     assert time.monotonic() - started < 5  # an idle worker stops within one dequeue timeout
     assert handle.error is None
 
 
 def test_due_retries_move_back_to_the_queue(redis_client: redis.Redis) -> None:
     queue = make_queue(redis_client)
-    rq_job = queue.enqueue("bot.worker.perform", "{}", job_id="fc-retry-test")
+    rq_job = queue.enqueue(PERFORM, "{}", job_id="fc-retry-test")
     queue.remove(rq_job)
     queue.schedule_job(rq_job, datetime.now(UTC) - timedelta(seconds=1))
     assert queue.count == 0
@@ -233,7 +234,7 @@ def test_in_process_workers_run_checks_side_by_side(
     services = build_services(settings, redis_client=redis_client, queue=queue)
     jobs = [Job(kind="check", job_id=f"cmd-side-{n}", channel="C0NEWS", user="U0EDITOR",
                 text=ARTICLE.replace("second week", f"week {n + 2}")) for n in range(3)]
-    handle = start_in_process_worker(services)
+    handle = start_in_process_worker(services.redis, services.settings, lambda: runner_for(services))
     try:
         assert len(handle.workers) == 3
         started = time.monotonic()
@@ -244,7 +245,7 @@ def test_in_process_workers_run_checks_side_by_side(
         assert time.monotonic() - started < 2.8  # three 1 s LLM requests at once, not one after another
     finally:
         assert handle.stop(timeout=10) is True
-        set_services(None)
+        register_runner(None)
 
 
 def test_without_redis_url_the_worker_joins_the_embedded_redis(

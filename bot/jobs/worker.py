@@ -1,4 +1,8 @@
-"""Workers: take jobs from the Redis queue (``bot.queue``) and run them with ``bot.slack.tasks.run_job``.
+"""Workers: take jobs from the Redis queue (``bot.jobs.queue``) and run them with the registered runner.
+
+The worker knows nothing of Slack: the face that starts it (``factcheck serve`` in ``bot.slack.server``,
+``factcheck worker`` in ``bot.cli``) registers a runner factory, called once per process on the first
+job, whose runner does the job (the Slack side's is ``bot.slack.jobs.runner_for``).
 
 - ``factcheck worker [--burst]`` -> ``run_worker``: one process, one job at a time; run as many as
   needed (docker compose ``deploy.replicas``). SIGTERM or Ctrl+C: warm shutdown, the job in hand
@@ -16,7 +20,7 @@ while idle, and at start) runs rq 3.0's ``StartedJobRegistry.cleanup``, which re
 job that has retries left (``job.retry``: scheduled after the retry interval) and fails it
 otherwise. The maintenance step here also moves due retries from the ScheduledJobRegistry to the
 queue (RQ's scheduler would fork a process, which a threaded web server should not do). The rerun
-is safe because tasks are idempotent: the messages a job posted are recorded in Redis as it goes
+is safe because jobs are idempotent: the messages a job posted are recorded in Redis as it goes
 and a rerun updates them instead of posting again.
 """
 
@@ -27,6 +31,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import redis
@@ -39,57 +44,55 @@ from rq.worker import SimpleWorker, WorkerStatus
 
 from bot import metrics
 from bot.config import Settings
+from bot.jobs.model import Job
+from bot.jobs.queue import QUEUE_NAME, SERIALIZER, make_queue
 from bot.logs import configure_logging, request_context
-from bot.queue import QUEUE_NAME, SERIALIZER, RQJobQueue, make_queue
 
 if TYPE_CHECKING:
     from rq.executions import Execution
 
-    from bot.slack.services import Services
-
 log = logging.getLogger(__name__)
 
 SCHEDULE_LOCK_SECONDS = 30  # one process at a time moves due retries to the queue
+SCHEDULE_LOCK_KEY = "fc:queue:schedule-lock:{queue}"
 INPROCESS_DEQUEUE_SECONDS = 2  # worker threads in `serve` poll the queue this often (see start_in_process_worker)
+
+JobRunner = Callable[[Job], None]  # does one job (the Slack side's: post, check, update)
+RunnerFactory = Callable[[], JobRunner]  # builds this process's runner (services, clients) once
 
 # -- the job function ----------------------------------------------------------------------------------
 
-_services: Services | None = None
-_services_lock = threading.Lock()
+_factory: RunnerFactory | None = None
+_runner: JobRunner | None = None
+_runner_lock = threading.Lock()
 
 
-def set_services(services: Services | None) -> None:
-    """Use ``services`` for jobs run in this process (the web process sets its own)."""
-    global _services
-    with _services_lock:
-        _services = services
+def register_runner(factory: RunnerFactory | None) -> None:
+    """Run this process's jobs with ``factory()``'s runner, built on the first job (None: forget it)."""
+    global _factory, _runner
+    with _runner_lock:
+        _factory, _runner = factory, None
 
 
-def get_services() -> Services:
-    """This process's services: built once from the environment, then reused by every job."""
-    global _services
-    with _services_lock:
-        if _services is None:
-            from bot import store
-            from bot.slack.services import build_services
-
-            settings = Settings.from_env()
-            client = store.connect(settings.redis_url)
-            _services = build_services(settings, redis_client=client, queue=RQJobQueue.from_settings(client, settings))
-        return _services
+def get_runner() -> JobRunner:
+    """This process's runner: built once by the registered factory, then reused by every job."""
+    global _runner
+    with _runner_lock:
+        if _runner is None:
+            if _factory is None:
+                raise RuntimeError("no job runner registered: the face that starts a worker registers one")
+            _runner = _factory()
+        return _runner
 
 
 def perform(job_json: str) -> None:
     """What RQ runs: one ``Job`` (as JSON), with the request id of the job on every log line."""
-    from bot.slack.jobs import Job
-    from bot.slack.tasks import run_job
-
     job = Job.model_validate_json(job_json)
     with request_context(job.job_id):
-        services = get_services()
+        run = get_runner()
         started = time.monotonic()
         try:
-            run_job(services, job)
+            run(job)
         except Exception as exc:
             metrics.count_error(f"job_{type(exc).__name__}")
             log.warning("job %s (%s) failed: %s", job.job_id, job.kind, type(exc).__name__)
@@ -185,7 +188,7 @@ class FactcheckWorker(SimpleWorker):
 def enqueue_due_retries(queue: Queue) -> int:
     """Move jobs whose retry time has come from the ScheduledJobRegistry to the queue; returns how many."""
     registry = queue.scheduled_job_registry
-    lock = f"fc:queue:schedule-lock:{queue.name}"
+    lock = SCHEDULE_LOCK_KEY.format(queue=queue.name)
     if not queue.connection.set(lock, os.getpid(), nx=True, ex=SCHEDULE_LOCK_SECONDS):
         return 0
     try:
@@ -225,7 +228,7 @@ def build_worker(
     )
 
 
-def run_worker(settings: Settings, burst: bool = False) -> int:
+def run_worker(settings: Settings, runner: RunnerFactory, burst: bool = False) -> int:
     """``factcheck worker``: work until SIGTERM (or, with ``burst``, until the queue is empty)."""
     from bot import store
 
@@ -236,6 +239,7 @@ def run_worker(settings: Settings, burst: bool = False) -> int:
     except (redis.RedisError, OSError) as exc:
         log.error("cannot reach Redis (%s); set REDIS_URL to a running server, or unset it for the embedded one", exc)
         return 1
+    register_runner(runner)
     metrics.track_queue_depth(lambda: make_queue(client).count)
     worker = build_worker(client, settings)
     log.info("worker %s on %s, queue %s", worker.name, store.describe(client), QUEUE_NAME)
@@ -286,16 +290,15 @@ class InProcessWorker:
         return not any(thread.is_alive() for thread in self._threads)
 
 
-def start_in_process_worker(services: Services, *, threads: int | None = None) -> InProcessWorker:
+def start_in_process_worker(
+    client: redis.Redis, settings: Settings, runner: RunnerFactory, *, threads: int | None = None
+) -> InProcessWorker:
     """Run queued jobs in background threads of this process (``settings.inprocess_workers`` of them,
-    at least one), with this process's ``services``."""
-    set_services(services)
-    metrics.track_queue_depth(lambda: make_queue(services.redis).count)
-    count = max(1, threads if threads is not None else services.settings.inprocess_workers)
+    at least one), with ``runner()``'s runner."""
+    register_runner(runner)
+    metrics.track_queue_depth(lambda: make_queue(client).count)
+    count = max(1, threads if threads is not None else settings.inprocess_workers)
     # Threads cannot be interrupted in a blocking read the way SIGTERM interrupts `factcheck worker`:
     # short polls let `serve` stop within a couple of seconds.
-    workers = [
-        build_worker(services.redis, services.settings, dequeue_seconds=INPROCESS_DEQUEUE_SECONDS)
-        for _ in range(count)
-    ]
+    workers = [build_worker(client, settings, dequeue_seconds=INPROCESS_DEQUEUE_SECONDS) for _ in range(count)]
     return InProcessWorker(workers).start()

@@ -1,5 +1,5 @@
 """The Redis job queue: listeners ``submit`` a ``Job``; any ``factcheck worker`` (or the worker thread
-inside ``factcheck serve``) runs it with ``bot.worker.perform``. Nothing is lost when a process dies:
+inside ``factcheck serve``) runs it with ``bot.jobs.worker.perform``. Nothing is lost when a process dies:
 the job stays in Redis until a worker finishes it, and a job abandoned mid-run is run again.
 
 Why RQ and not arq: the engine, Bolt and slack_sdk are synchronous, and RQ runs plain functions in
@@ -10,7 +10,7 @@ Jobs are stored with RQ's JSON serializer (no pickle in Redis) and an id derived
 idempotency key (``Job.job_id``), enqueued with ``unique=True``: a second submit of the same job
 while RQ still holds it (queued, running, scheduled for a retry, or its result kept for a while)
 is a no-op, except that a job which failed every attempt may be submitted again (a new try). After
-the result expires, the task's own record (``fc:job:{id}`` ... ``done``) makes a rerun a no-op.
+the result expires, the job's own record in the state store (``done``) makes a rerun a no-op.
 """
 
 from __future__ import annotations
@@ -30,12 +30,12 @@ from rq.serializers import JSONSerializer
 
 from bot import metrics
 from bot.config import Settings
-from bot.slack.jobs import Job, QueueFull
+from bot.jobs.model import Job, QueueFull
 
 log = logging.getLogger(__name__)
 
 QUEUE_NAME = "factcheck"
-PERFORM = "bot.worker.perform"
+PERFORM = "bot.jobs.worker.perform"  # in this package: the worker calls the runner its face registered
 SERIALIZER = JSONSerializer
 RETRY_MAX = 2  # attempts after the first, for a job that raised or whose worker died
 RETRY_INTERVALS: tuple[int, ...] = (5, 15)  # seconds before the first and the second retry

@@ -11,8 +11,8 @@ from rq.job import Job as RQJob
 from rq.job import JobStatus
 from rq.registry import StartedJobRegistry
 
-from bot.queue import PERFORM, QUEUE_NAME, RQJobQueue, make_queue, rq_job_id
-from bot.slack.jobs import Job, QueueFull
+from bot.jobs.model import Job, QueueFull
+from bot.jobs.queue import PERFORM, QUEUE_NAME, RQJobQueue, make_queue, rq_job_id
 
 
 def job(job_id: str = "cmd-1", kind: str = "check", text: str = "An article.") -> Job:

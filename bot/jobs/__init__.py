@@ -1,0 +1,1 @@
+"""The job pipeline: the Job model, the Redis (RQ) queue and the workers that run jobs with an injected runner."""
