@@ -84,7 +84,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from bot.jobs.worker import run_worker
-    from bot.slack.tasks import build_runner
+    from bot.slack.jobs import build_runner
 
     return run_worker(settings, lambda: build_runner(settings), burst=args.burst)
 

@@ -23,8 +23,8 @@ from bot.logs import (
     reset_request_id,
     set_request_id,
 )
+from bot.slack.jobs import runner_for
 from bot.slack.services import build_services
-from bot.slack.tasks import runner_for
 from standins.openai_server import OpenAIStandIn
 from standins.slack_api import SlackAPIStandIn
 

@@ -10,7 +10,7 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 
-from bot.slack import dedup
+from bot.slack.gates import Dedup
 from bot.slack.listeners import actions, commands, messages, reactions
 from bot.slack.services import Services
 
@@ -61,7 +61,7 @@ def event_dedup(services: Services) -> Callable[..., Any]:
         if (
             body.get("type") == "event_callback"
             and event_id
-            and not dedup.first_delivery(services.redis, f"evt:{event_id}", dedup.EVENT_TTL_SECONDS)
+            and not Dedup(services.redis).event(event_id).enter()
         ):
             return BoltResponse(status=200, body="")
         return next()

@@ -116,7 +116,7 @@ def start_worker(services: Services) -> None:
     """Worker threads in this process (``FACTCHECK_INPROCESS_WORKER``, 0 for a web-only process)."""
     if services.settings.inprocess_workers > 0 and services.worker is None:
         from bot.jobs.worker import start_in_process_worker
-        from bot.slack.tasks import runner_for
+        from bot.slack.jobs import runner_for
 
         services.worker = start_in_process_worker(services.redis, services.settings, lambda: runner_for(services))
 

@@ -25,8 +25,8 @@ from bot.config import Settings
 from bot.jobs.model import Job
 from bot.jobs.queue import PERFORM, RQJobQueue, make_queue, rq_job_id
 from bot.jobs.worker import enqueue_due_retries, register_runner, start_in_process_worker
+from bot.slack.jobs import runner_for
 from bot.slack.services import build_services
-from bot.slack.tasks import runner_for
 from standins.openai_server import OpenAIStandIn
 from standins.slack_api import SlackAPIStandIn
 from standins.slack_driver import process_env

@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.slack.records import ThreadRecord
 from standins.slack_api import Call, SlackAPIStandIn, _block_texts
+from standins.slack_driver import ARTICLE, CHANNEL, EDITOR, Bot
+
+ARTICLE_TS = "1700000000.000100"
 
 
 def call_texts(call: Call) -> list[str]:
@@ -43,3 +47,21 @@ def item_numbers(messages: list[dict[str, Any]]) -> list[int]:
     """The item numbers shown, read from the buttons (each item has exactly one of verify or reopen)."""
     values = button_values(messages, "fc_verify") + button_values(messages, "fc_reopen")
     return sorted(int(v.rsplit("|", 1)[1]) for v in values)
+
+
+def seed_article(slack: SlackAPIStandIn, ts: str = ARTICLE_TS, text: str = ARTICLE) -> str:
+    slack.seed_message(CHANNEL, {"ts": ts, "user": EDITOR, "text": text})
+    return ts
+
+
+def checked_by_reaction(bot: Bot, ts: str = ARTICLE_TS) -> ThreadRecord:
+    seed_article(bot.slack, ts)
+    assert bot.reaction(ts).status == 200
+    bot.wait_job(f"react-{CHANNEL}-{ts}")
+    record = bot.services.state.record_for_thread(CHANNEL, ts)
+    assert record is not None
+    return record
+
+
+def statuses(bot: Bot, record: ThreadRecord) -> dict[int, str]:
+    return {n: s.status for n, s in bot.services.state.statuses(record.checklist_id).items()}

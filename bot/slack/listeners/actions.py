@@ -9,8 +9,9 @@ from slack_bolt import App
 
 from bot.slack.blocks import ACTION_FLAG, ACTION_REOPEN, ACTION_VERIFY
 from bot.slack.listeners import ack_at_once
+from bot.slack.outbox import ephemeral
 from bot.slack.services import Services
-from bot.slack.tasks import apply_status, ephemeral
+from bot.slack.statuses import apply_status
 
 log = logging.getLogger(__name__)
 

@@ -18,9 +18,9 @@ import redis
 from slack_bolt import Ack, App
 
 from bot import metrics
-from bot.jobs.model import Job, QueueFull
-from bot.slack import dedup
+from bot.jobs.model import Job
 from bot.slack.blocks import help_message
+from bot.slack.gates import Dedup, admit
 from bot.slack.mrkdwn import decode_incoming
 from bot.slack.services import Services
 
@@ -65,16 +65,6 @@ def handle_command(services: Services, ack: Ack, command: dict[str, Any]) -> Non
 
 def _queue_check(services: Services, ack: Ack, command: dict[str, Any], text: str) -> None:
     trigger_id = command.get("trigger_id")
-    if trigger_id and not dedup.first_delivery(services.redis, f"cmd:{trigger_id}", dedup.COMMAND_TTL_SECONDS):
-        ack()  # the same command delivered twice: the first delivery is being handled
-        return
-    decision = services.limits.check_request(command["user_id"], command["channel_id"])
-    if not decision.allowed:
-        metrics.count_limited(decision.limit)
-        if trigger_id:
-            dedup.forget(services.redis, f"cmd:{trigger_id}")
-        ack(text=decision.message)
-        return
     job = Job(
         kind="check",
         job_id=f"cmd-{trigger_id or uuid.uuid4().hex}",
@@ -84,11 +74,15 @@ def _queue_check(services: Services, ack: Ack, command: dict[str, Any], text: st
         trigger="command",
         response_url=command.get("response_url"),
     )
-    try:
-        services.queue.submit(job)
-    except QueueFull:
-        if trigger_id:
-            dedup.forget(services.redis, f"cmd:{trigger_id}")
-        ack(text="Too many checks are running right now. Try again in a minute.")
-        return
-    ack(text=f"Checking {len(text):,} characters… the checklist will appear in a thread in this channel.")
+    admission = admit(
+        services,
+        job,
+        gate=Dedup(services.redis).command(trigger_id) if trigger_id else None,
+        limited=True,
+        tell=lambda refusal: ack(text=refusal),
+        busy="Too many checks are running right now. Try again in a minute.",
+    )
+    if admission == "skipped":
+        ack()  # the same command delivered twice: the first delivery is being handled
+    elif admission == "queued":
+        ack(text=f"Checking {len(text):,} characters… the checklist will appear in a thread in this channel.")

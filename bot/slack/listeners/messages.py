@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltContext
 
-from bot.jobs.model import Job, QueueFull
+from bot.jobs.model import Job
 from bot.slack.blocks import help_message, status_message
 from bot.slack.commands_text import ThreadCommand, parse_thread_command
+from bot.slack.gates import admit
 from bot.slack.listeners import ack_at_once
 from bot.slack.mrkdwn import decode_incoming
+from bot.slack.outbox import post, reply
 from bot.slack.records import ThreadRecord
 from bot.slack.services import Services
-from bot.slack.tasks import apply_status, post, reply
+from bot.slack.statuses import apply_status
 
 log = logging.getLogger(__name__)
 
@@ -74,10 +77,8 @@ def run_command(services: Services, record: ThreadRecord, command: ThreadCommand
             thread_ts=record.thread_ts,
             checklist_id=record.checklist_id,
         )
-        try:
-            services.queue.submit(job)
-        except QueueFull:
-            reply(services, record.channel, record.thread_ts, "Too many checks are running. Try again in a minute.")
+        busy = "Too many checks are running. Try again in a minute."
+        admit(services, job, tell=_replier(services, record), busy=busy)
         return
     total = len(checklist.items)
     wrong = [n for n in command.numbers if not 1 <= n <= total]
@@ -114,7 +115,8 @@ def handle_mention(services: Services, event: dict[str, Any], context: BoltConte
         thread_ts=record.thread_ts,
         checklist_id=record.checklist_id,
     )
-    try:
-        services.queue.submit(job)
-    except QueueFull:
-        reply(services, record.channel, record.thread_ts, "Too busy to answer right now. Ask again in a minute.")
+    admit(services, job, tell=_replier(services, record), busy="Too busy to answer right now. Ask again in a minute.")
+
+
+def _replier(services: Services, record: ThreadRecord) -> Callable[[str], None]:
+    return lambda text: reply(services, record.channel, record.thread_ts, text)

@@ -7,12 +7,11 @@ from typing import Any
 
 from slack_bolt import App, BoltContext
 
-from bot import metrics
-from bot.jobs.model import Job, QueueFull
-from bot.slack import dedup
+from bot.jobs.model import Job
+from bot.slack.gates import Dedup, admit
 from bot.slack.listeners import ack_at_once
+from bot.slack.outbox import ephemeral
 from bot.slack.services import Services
-from bot.slack.tasks import ephemeral
 
 log = logging.getLogger(__name__)
 
@@ -32,18 +31,6 @@ def handle_reaction(services: Services, event: dict[str, Any], context: BoltCont
     channel, ts, user = item.get("channel"), item.get("ts"), event.get("user") or ""
     if not channel or not ts:
         return
-    key = f"react:{channel}:{ts}"
-    # Several editors reacting to the same message get one checklist: only the first reaction passes.
-    if not dedup.first_delivery(services.redis, key, dedup.REACTION_TTL_SECONDS):
-        return
-    if services.state.record_for_thread(channel, ts) is not None:
-        return  # checked before; the thread already holds the checklist (say "recheck" there)
-    decision = services.limits.check_request(user, channel)
-    if not decision.allowed:
-        metrics.count_limited(decision.limit)
-        dedup.forget(services.redis, key)  # reacting again later works
-        ephemeral(services, channel, user, decision.message)
-        return
     job = Job(
         kind="check",
         job_id=f"react-{channel}-{ts}",
@@ -53,8 +40,14 @@ def handle_reaction(services: Services, event: dict[str, Any], context: BoltCont
         message_ts=ts,  # the job reads the message: the listener makes no Web API call
         bot_user_id=context.bot_user_id,
     )
-    try:
-        services.queue.submit(job)
-    except QueueFull:
-        dedup.forget(services.redis, key)
-        ephemeral(services, channel, user, "Too many checks are running right now. React again in a minute.")
+    admit(
+        services,
+        job,
+        # Several editors reacting to the same message get one checklist: only the first reaction passes.
+        gate=Dedup(services.redis).reaction(channel, ts),
+        # Checked before: the thread already holds the checklist (say "recheck" there).
+        wanted=lambda: services.state.record_for_thread(channel, ts) is None,
+        limited=True,
+        tell=lambda refusal: ephemeral(services, channel, user, refusal),
+        busy="Too many checks are running right now. React again in a minute.",
+    )

@@ -1,19 +1,13 @@
-"""The job runner and the state store, driven directly (no HTTP), against the stand-in and real Redis."""
+"""The check job, run directly (no HTTP), against the stand-in and real Redis."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-import redis
 
 from bot.engine import CheckFailed
 from bot.jobs.model import Job
 from bot.models import Checklist
-from bot.slack.dedup import first_delivery
-from bot.slack.records import ItemStatus
-from bot.slack.state import carry_statuses
-from bot.slack.tasks import run_job
+from bot.slack.jobs import run_job
 from standins.slack_driver import ARTICLE, CHANNEL, EDITOR, Bot, wait_until
 from tests.slack.helpers import item_numbers, posts_in_thread, top_level_posts
 
@@ -79,25 +73,3 @@ def test_slash_command_where_the_bot_is_not_a_member(bot: Bot) -> None:
     wait_until(lambda: bot.slack.calls_to("response_url"))
     assert "/invite" in bot.slack.calls_to("response_url")[0].params["text"]
     assert top_level_posts(bot.slack) == []
-
-
-def test_first_delivery_is_atomic(redis_client: redis.Redis) -> None:
-    results: list[bool] = []
-    threads = [
-        threading.Thread(target=lambda: results.append(first_delivery(redis_client, "evt:X", 60))) for _ in range(20)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert results.count(True) == 1
-
-
-def test_carry_statuses_maps_by_quote_and_kind(bot: Bot) -> None:
-    engine = bot.services.engine
-    old = engine.check(ARTICLE)
-    new = engine.check("Intro: the mayor said 12 roads will close.\n\n" + ARTICLE)
-    first = old.items[0]
-    carried = carry_statuses(old, {first.number: ItemStatus(status="flagged", by=EDITOR)}, new)
-    (number,) = carried
-    assert new.item(number).quote == first.quote and carried[number].status == "flagged"

@@ -1,0 +1,55 @@
+"""Status changes (buttons and thread commands) and the refresh of a thread's checklist messages.
+
+Both paths apply a change here, so they record and render it the same way; only the messages whose
+blocks changed are edited.
+"""
+
+from __future__ import annotations
+
+import time
+
+from bot.slack.blocks import checklist_messages
+from bot.slack.outbox import post, update
+from bot.slack.records import HistoryEntry, Status, ThreadRecord
+from bot.slack.services import Services
+
+ACTIONS: dict[str, tuple[Status, str]] = {  # command/button action -> (new status, history verb)
+    "verified": ("verified", "verified"),
+    "flag": ("flagged", "flagged"),
+    "reopen": ("open", "reopened"),
+}
+
+
+def apply_status(
+    services: Services, record: ThreadRecord, numbers: list[int], action: str, user: str, note: str | None = None
+) -> None:
+    status, verb = ACTIONS[action]
+    state = services.state
+    state.set_status(record.checklist_id, numbers, status, user, note)
+    state.add_history(
+        record.checklist_id, HistoryEntry(at=time.time(), user=user, action=verb, numbers=numbers, note=note)
+    )
+    refresh(services, record.checklist_id)
+
+
+def refresh(services: Services, checklist_id: str) -> None:
+    """Re-render the thread's checklist and edit only the messages whose blocks changed."""
+    state = services.state
+    with state.thread_lock(checklist_id):
+        record = state.get_record(checklist_id)
+        checklist = state.get_checklist(checklist_id)
+        if record is None or checklist is None:
+            return
+        messages = checklist_messages(checklist, record, state.statuses(checklist_id))
+        changed = False
+        for index, message in enumerate(messages):
+            if index < len(record.message_ts):
+                if state.rendered_changed(checklist_id, index, message.blocks):
+                    update(services, record.channel, record.message_ts[index], message)
+                    state.mark_rendered(checklist_id, index, message.blocks)
+            else:  # a longer rendering (notes added) spilled into one more message
+                record.message_ts.append(post(services, record.channel, message, record.thread_ts))
+                state.mark_rendered(checklist_id, index, message.blocks)
+                changed = True
+        if changed:
+            state.save_record(record)
