@@ -9,7 +9,8 @@ Keys (``{id}`` is the checklist id, ``"{channel}:{thread_ts}"``):
 - ``fc:history:{id}``: a list of HistoryEntry (JSON), oldest first.
 - ``fc:job:{job_id}``: the message timestamps a job has posted so far (a rerun reuses them).
 - ``fc:rendered:{id}``: a hash, message index -> digest of its last posted blocks (skip no-op updates).
-Everything expires ``STATE_TTL_SECONDS`` after the last write to the thread.
+- ``fc:lock:{id}``: the lock that serializes render-and-update of one thread.
+Everything expires ``STATE_TTL_SECONDS`` after the last write to the thread. Every key is spelled by ``_key``.
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ LOCK_TIMEOUT_SECONDS = 30  # a crashed holder frees the thread after this long
 LOCK_WAIT_SECONDS = 20
 
 
+def _key(family: str, ident: str) -> str:
+    """The Redis key of one thread's (or one job's) ``family`` entry: every state key is spelled here."""
+    return f"fc:{family}:{ident}"
+
+
 def checklist_id_for(channel: str, thread_ts: str) -> str:
     return f"{channel}:{thread_ts}"
 
@@ -49,14 +55,14 @@ class StateStore:
 
     # -- records -------------------------------------------------------------------------------
     def get_record(self, checklist_id: str) -> ThreadRecord | None:
-        raw = _text(self.redis.get(f"fc:rec:{checklist_id}"))
+        raw = _text(self.redis.get(_key("rec", checklist_id)))
         return ThreadRecord.model_validate_json(raw) if raw else None
 
     def record_for_thread(self, channel: str, thread_ts: str) -> ThreadRecord | None:
         return self.get_record(checklist_id_for(channel, thread_ts))
 
     def save_record(self, record: ThreadRecord) -> None:
-        self.redis.set(f"fc:rec:{record.checklist_id}", record.model_dump_json(), ex=self.ttl)
+        self.redis.set(_key("rec", record.checklist_id), record.model_dump_json(), ex=self.ttl)
 
     def save_checklist(
         self, record: ThreadRecord, checklist: Checklist, article: str, statuses: dict[int, ItemStatus]
@@ -64,25 +70,25 @@ class StateStore:
         """Store a (re)checked thread in one transaction: a reader never sees new items with old statuses."""
         cid = record.checklist_id
         pipe = self.redis.pipeline(transaction=True)
-        pipe.set(f"fc:rec:{cid}", record.model_dump_json(), ex=self.ttl)
-        pipe.set(f"fc:checklist:{cid}", checklist.model_dump_json(), ex=self.ttl)
-        pipe.set(f"fc:article:{cid}", article, ex=self.ttl)
-        pipe.delete(f"fc:status:{cid}", f"fc:rendered:{cid}")
+        pipe.set(_key("rec", cid), record.model_dump_json(), ex=self.ttl)
+        pipe.set(_key("checklist", cid), checklist.model_dump_json(), ex=self.ttl)
+        pipe.set(_key("article", cid), article, ex=self.ttl)
+        pipe.delete(_key("status", cid), _key("rendered", cid))
         if statuses:
-            pipe.hset(f"fc:status:{cid}", mapping={str(n): s.model_dump_json() for n, s in statuses.items()})
-            pipe.expire(f"fc:status:{cid}", self.ttl)
+            pipe.hset(_key("status", cid), mapping={str(n): s.model_dump_json() for n, s in statuses.items()})
+            pipe.expire(_key("status", cid), self.ttl)
         pipe.execute()
 
     def get_checklist(self, checklist_id: str) -> Checklist | None:
-        raw = _text(self.redis.get(f"fc:checklist:{checklist_id}"))
+        raw = _text(self.redis.get(_key("checklist", checklist_id)))
         return Checklist.model_validate_json(raw) if raw else None
 
     def get_article(self, checklist_id: str) -> str | None:
-        return _text(self.redis.get(f"fc:article:{checklist_id}"))
+        return _text(self.redis.get(_key("article", checklist_id)))
 
     # -- statuses and history ------------------------------------------------------------------
     def statuses(self, checklist_id: str) -> dict[int, ItemStatus]:
-        raw = self.redis.hgetall(f"fc:status:{checklist_id}")
+        raw = self.redis.hgetall(_key("status", checklist_id))
         return {int(_text(k) or 0): ItemStatus.model_validate_json(_text(v) or "{}") for k, v in raw.items()}
 
     def set_status(
@@ -90,14 +96,14 @@ class StateStore:
     ) -> None:
         now = time.time()
         value = ItemStatus(status=status, by=user, at=now, note=note)
-        key = f"fc:status:{checklist_id}"
+        key = _key("status", checklist_id)
         pipe = self.redis.pipeline(transaction=True)
         pipe.hset(key, mapping={str(n): value.model_dump_json() for n in numbers})
         pipe.expire(key, self.ttl)
         pipe.execute()
 
     def add_history(self, checklist_id: str, entry: HistoryEntry) -> None:
-        key = f"fc:history:{checklist_id}"
+        key = _key("history", checklist_id)
         pipe = self.redis.pipeline(transaction=True)
         pipe.rpush(key, entry.model_dump_json())
         pipe.expire(key, self.ttl)
@@ -106,30 +112,30 @@ class StateStore:
     def history(self, checklist_id: str) -> list[HistoryEntry]:
         return [
             HistoryEntry.model_validate_json(_text(v) or "{}")
-            for v in self.redis.lrange(f"fc:history:{checklist_id}", 0, -1)
+            for v in self.redis.lrange(_key("history", checklist_id), 0, -1)
         ]
 
     # -- idempotent jobs -----------------------------------------------------------------------
     def job_get(self, job_id: str) -> dict[str, str]:
-        raw = self.redis.hgetall(f"fc:job:{job_id}")
+        raw = self.redis.hgetall(_key("job", job_id))
         return {_text(k) or "": _text(v) or "" for k, v in raw.items()}
 
     def job_set(self, job_id: str, **fields: str) -> None:
         pipe = self.redis.pipeline(transaction=True)
-        pipe.hset(f"fc:job:{job_id}", mapping=fields)
-        pipe.expire(f"fc:job:{job_id}", JOB_TTL_SECONDS)
+        pipe.hset(_key("job", job_id), mapping=fields)
+        pipe.expire(_key("job", job_id), JOB_TTL_SECONDS)
         pipe.execute()
 
     # -- rendered digests: skip chat.update calls that would change nothing ----------------------
     def rendered_changed(self, checklist_id: str, index: int, blocks: list[dict]) -> bool:
         digest = hashlib.sha256(json.dumps(blocks, sort_keys=True).encode()).hexdigest()[:32]
-        key = f"fc:rendered:{checklist_id}"
+        key = _key("rendered", checklist_id)
         old = _text(self.redis.hget(key, str(index)))
         return old != digest
 
     def mark_rendered(self, checklist_id: str, index: int, blocks: list[dict]) -> None:
         digest = hashlib.sha256(json.dumps(blocks, sort_keys=True).encode()).hexdigest()[:32]
-        key = f"fc:rendered:{checklist_id}"
+        key = _key("rendered", checklist_id)
         pipe = self.redis.pipeline(transaction=True)
         pipe.hset(key, str(index), digest)
         pipe.expire(key, self.ttl)
@@ -140,7 +146,7 @@ class StateStore:
         """Serialize render-and-update of one thread: without it a slow updater could post stale statuses
         over a newer render."""
         lock = self.redis.lock(
-            f"fc:lock:{checklist_id}", timeout=LOCK_TIMEOUT_SECONDS, blocking_timeout=LOCK_WAIT_SECONDS
+            _key("lock", checklist_id), timeout=LOCK_TIMEOUT_SECONDS, blocking_timeout=LOCK_WAIT_SECONDS
         )
         acquired = lock.acquire()
         try:
