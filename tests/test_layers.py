@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("engine", ("bot.engine", "bot.cache", "bot.grounding", "bot.render", "bot.limits")),
     ("factory", ("bot.factory",)),
     ("services", ("bot.inputs", "bot.claimreview")),
-    ("jobs", ("bot.jobs",)),
+    ("jobs", ("bot.jobs", "bot.worker")),  # bot.worker: the old name of queued jobs' function
     ("faces", ("bot.slack", "bot.cli", "bot.__main__")),
 ]
 

@@ -94,3 +94,12 @@ def test_stats_count_each_state(redis_client: redis.Redis) -> None:
     assert StartedJobRegistry(QUEUE_NAME, connection=redis_client).count == 0
     queue.shutdown()  # nothing to stop; jobs stay in Redis
     assert queue.depth() == 1
+
+
+def test_jobs_queued_under_the_old_function_name_still_run() -> None:
+    from rq.utils import import_attribute
+
+    from bot.jobs.worker import perform
+
+    assert import_attribute(PERFORM) is perform
+    assert import_attribute("bot.worker.perform") is perform  # queued before the move to bot.jobs

@@ -1,12 +1,17 @@
-"""Dedup gates on a real Redis."""
+"""Dedup gates and the admission of jobs (gate -> limit -> submit), on a real Redis and the real queue."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
 import redis
 
-from bot.slack.gates import Dedup
+from bot.config import Settings
+from bot.jobs.model import Job
+from bot.jobs.queue import RQJobQueue
+from bot.slack.gates import Dedup, admit
+from bot.slack.services import Services, build_services
 
 
 def test_first_delivery_is_atomic(redis_client: redis.Redis) -> None:
@@ -28,3 +33,45 @@ def test_a_released_gate_lets_the_next_delivery_through(redis_client: redis.Redi
     assert dedup.command("1.1").enter() is True  # gates of different names never collide
     dedup.reaction("C1", "1.1").release()
     assert dedup.reaction("C1", "1.1").enter() is True
+
+
+def _services(settings: Settings, redis_client: redis.Redis, max_pending: int = 10) -> Services:
+    return build_services(settings, redis_client=redis_client, queue=RQJobQueue(redis_client, max_pending=max_pending))
+
+
+def _job(n: int) -> Job:
+    return Job(kind="check", job_id=f"gates-{n}", channel="C1", user="U1", text="An article.")
+
+
+def test_admit_queues_once_per_gate(settings: Settings, redis_client: redis.Redis) -> None:
+    services, told = _services(settings, redis_client), []
+    gate = Dedup(redis_client).command("1.1")
+    assert admit(services, _job(1), gate=gate, limited=True, tell=told.append, busy="busy") == "queued"
+    assert admit(services, _job(1), gate=gate, limited=True, tell=told.append, busy="busy") == "skipped"
+    assert told == [] and services.queue.depth() == 1
+
+
+def test_a_full_queue_releases_the_gate_and_tells(settings: Settings, redis_client: redis.Redis) -> None:
+    services, told = _services(settings, redis_client, max_pending=0), []
+    gate = Dedup(redis_client).reaction("C1", "1.1")
+    assert admit(services, _job(1), gate=gate, tell=told.append, busy="Too many checks") == "refused"
+    assert told == ["Too many checks"]
+    assert gate.enter() is True  # released: reacting again can retry
+
+
+def test_a_limit_refusal_releases_the_gate_and_says_which_limit(settings: Settings, redis_client: redis.Redis) -> None:
+    services, told = _services(dataclasses.replace(settings, user_limit=1), redis_client), []
+    assert admit(services, _job(1), limited=True, tell=told.append, busy="busy") == "queued"
+    gate = Dedup(redis_client).command("2.2")
+    assert admit(services, _job(2), gate=gate, limited=True, tell=told.append, busy="busy") == "refused"
+    assert len(told) == 1 and "FACTCHECK_USER_LIMIT" in told[0]
+    assert gate.enter() is True
+    assert services.queue.depth() == 1
+
+
+def test_an_unwanted_job_keeps_the_gate_closed(settings: Settings, redis_client: redis.Redis) -> None:
+    services, told = _services(settings, redis_client), []
+    gate = Dedup(redis_client).reaction("C1", "2.2")
+    assert admit(services, _job(1), gate=gate, wanted=lambda: False, tell=told.append, busy="busy") == "skipped"
+    assert told == [] and services.queue.depth() == 0
+    assert gate.enter() is False
