@@ -5,37 +5,65 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import textwrap
 import time
-from typing import BinaryIO
+from importlib import metadata
+from typing import TYPE_CHECKING
 
 import redis
 
 from bot.config import ConfigError, Settings
-from bot.text import MAX_INPUT_BYTES_FACTOR, InputError, decode_input
+from bot.text import InputError
+
+if TYPE_CHECKING:
+    from bot.inputs.extract import ExtractedArticle
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+# What each subcommand reads from the environment, for its --help (defaults: docs/ and bot/config.py).
+ANALYSIS_ENV = (
+    "OPENAI_API_KEY (unset: the offline analyzer), OPENAI_BASE_URL, FACTCHECK_MODEL, FACTCHECK_LLM_TIMEOUT, "
+    "FACTCHECK_LLM_ATTEMPTS, FACTCHECK_LLM_CONCURRENCY, FACTCHECK_BATCH_CHARS, FACTCHECK_MAX_CHARS, "
+    "REDIS_URL (unset: an embedded Redis under XDG_CACHE_HOME), FACTCHECK_CACHE_TTL"
+)
+INPUT_ENV = "FACTCHECK_FETCH_ALLOW_HOSTS, FACTCHECK_FETCH_TIMEOUT, FACTCHECK_MAX_DOWNLOAD_BYTES"
+SLACK_ENV = (
+    "SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL, PORT, FACTCHECK_TRIGGER_EMOJI, "
+    "FACTCHECK_USER_LIMIT, FACTCHECK_CHANNEL_LIMIT, FACTCHECK_LIMIT_WINDOW, FACTCHECK_DAILY_TOKEN_BUDGET"
+)
+JOBS_ENV = (
+    "FACTCHECK_JOB_TIMEOUT, FACTCHECK_WORKER_HEARTBEAT, FACTCHECK_QUEUE_MAX_PENDING, "
+    "FACTCHECK_LOG_LEVEL, FACTCHECK_LOG_JSON"
+)
+EXIT_CODES = "exit codes: 0 done, 1 failed (analysis, Redis), 2 bad input or setting (one line on stderr), 130 Ctrl-C"
+
+
+def _epilog(*groups: str, codes: str = EXIT_CODES) -> str:
+    lines = [textwrap.fill(group, 96, initial_indent="  ", subsequent_indent="    ") for group in groups]
+    return "environment variables read:\n" + "\n".join(lines) + f"\n\n{codes}"
+
+
+def _version() -> str:
+    try:
+        return metadata.version("factcheck")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def _say(message: str) -> None:
     print(f"factcheck: {message}", file=sys.stderr)
 
 
-def _read_input(path: str | None, max_chars: int) -> str:
-    limit = max_chars * MAX_INPUT_BYTES_FACTOR + 1  # read one byte past the limit to know it was passed
-    if path in (None, "-"):
-        if path is None and sys.stdin.isatty():
-            raise InputError("Give a file to check, or pipe text in: factcheck check article.txt")
-        stream: BinaryIO = sys.stdin.buffer
-        return decode_input(stream.read(limit), max_chars)
-    try:
-        with open(path, "rb") as handle:
-            return decode_input(handle.read(limit), max_chars)
-    except FileNotFoundError:
-        raise InputError(f"No such file: {path}") from None
-    except IsADirectoryError:
-        raise InputError(f"{path} is a folder, not a file.") from None
-    except PermissionError:
-        raise InputError(f"No permission to read {path}.") from None
+def _read_input(arg: str | None, settings: Settings) -> ExtractedArticle:
+    from bot.inputs import load
+
+    if arg in (None, "-"):
+        if arg is None and sys.stdin.isatty():
+            raise InputError("Give a file or a link to check, or pipe text in: factcheck check article.txt")
+        return load.article_from_stream(sys.stdin.buffer, settings)
+    if load.looks_like_url(arg):
+        return load.article_from_url(arg, settings)
+    return load.article_from_path(arg, settings)
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
@@ -43,7 +71,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     from bot.factory import build_engine
     from bot.render import render_text
 
-    text = _read_input(args.path, settings.max_article_chars)
+    article = _read_input(args.path, settings)
     if not settings.llm_enabled and not args.offline:
         _say("OPENAI_API_KEY is not set: using the offline analyzer (rules and lexicons, no network).")
     try:
@@ -63,12 +91,13 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
             _say(f"checked {p.done} of {p.total} sections ({p.cached} from cache)")
 
     try:
-        checklist = engine.check(text, progress=progress)
+        checklist = engine.check(article.text, progress=progress)
     except CheckFailed as exc:
         _say(f"the analysis failed: {exc}")
         return EXIT_FAILED
     if checklist.stats.fallback_reason:
         _say(f"the LLM failed ({checklist.stats.fallback_reason}); the offline analyzer stood in.")
+    checklist = checklist.model_copy(update={"source": article.source, "text": article.text})
     if args.json:
         sys.stdout.write(checklist.model_dump_json(indent=2) + "\n")
     else:
@@ -91,19 +120,51 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="factcheck", description="A fact-check checklist for any article.")
+    parser.add_argument("--version", action="version", version=f"factcheck {_version()}")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
     commands = parser.add_subparsers(dest="command", required=True)
+    formatter = argparse.RawDescriptionHelpFormatter
 
-    check = commands.add_parser("check", help="print the checklist for an article")
-    check.add_argument("path", nargs="?", help="a UTF-8 text file, or - for standard input")
+    check = commands.add_parser(
+        "check",
+        help="print the checklist for an article (a file, a link or standard input)",
+        description="Print the fact-check checklist for an article: a .txt, .md, .html, .docx or .pdf file, "
+        "an http(s) link (fetched safely, see docs/inputs.md), or - for UTF-8 text on standard input.",
+        epilog=_epilog(ANALYSIS_ENV, INPUT_ENV),
+        formatter_class=formatter,
+    )
+    check.add_argument("path", nargs="?", metavar="PATH|URL|-", help="a file, an http(s) link, or - for stdin")
     check.add_argument("--json", action="store_true", help="print one JSON object (the checklist) and nothing else")
     check.add_argument("--offline", action="store_true", help="use the offline analyzer even if an LLM is set up")
     check.set_defaults(handler=cmd_check)
 
-    serve = commands.add_parser("serve", help="run the Slack app (HTTP, or Socket Mode with SLACK_APP_TOKEN)")
+    serve = commands.add_parser(
+        "serve",
+        help="run the Slack app (HTTP, or Socket Mode with SLACK_APP_TOKEN)",
+        epilog=_epilog(
+            SLACK_ENV,
+            "FACTCHECK_INPROCESS_WORKER, " + JOBS_ENV,
+            ANALYSIS_ENV,
+            INPUT_ENV,
+            codes="exit codes: 0 stopped, 1 could not start (Redis, Slack), 2 bad setting, 130 Ctrl-C",
+        ),
+        formatter_class=formatter,
+    )
     serve.set_defaults(handler=cmd_serve)
 
-    worker = commands.add_parser("worker", help="run a worker that takes checks from the Redis queue")
+    worker = commands.add_parser(
+        "worker",
+        help="run a worker that takes checks from the Redis queue",
+        epilog=_epilog(
+            "SLACK_BOT_TOKEN, SLACK_API_URL",
+            JOBS_ENV,
+            ANALYSIS_ENV,
+            INPUT_ENV,
+            codes="exit codes: 0 stopped (or queue empty with --burst), 1 could not start (Redis), "
+            "2 bad setting, 130 Ctrl-C",
+        ),
+        formatter_class=formatter,
+    )
     worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
     worker.set_defaults(handler=cmd_worker)
     return parser

@@ -24,14 +24,22 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> i
     return value
 
 
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
+def _float(env: Mapping[str, str], name: str, default: float, minimum: float | None = None) -> float:
     raw = env.get(name, "").strip()
     if not raw:
         return default
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError as exc:
         raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+    if minimum is not None and not value >= minimum:  # "not >=" also refuses nan
+        raise ConfigError(f"{name} must be at least {minimum:g}, got {raw}")
+    return value
+
+
+def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Comma-separated, lower-cased: ``"Localhost:8080, example.org"`` -> ``("localhost:8080", "example.org")``."""
+    return tuple(part.strip().lower() for part in env.get(name, "").split(",") if part.strip())
 
 
 def _str(env: Mapping[str, str], name: str, default: str | None = None) -> str | None:
@@ -69,6 +77,9 @@ class Settings:
     batch_chars: int = 8_000  # paragraphs are packed into requests of at most this many characters
     # Input
     max_article_chars: int = 250_000  # about 40,000 words; longer input is refused, not truncated
+    fetch_allow_hosts: tuple[str, ...] = ()  # FACTCHECK_FETCH_ALLOW_HOSTS: hosts (host or host:port) never refused
+    fetch_timeout_seconds: float = 10.0  # FACTCHECK_FETCH_TIMEOUT: connect and read; 3x this overall
+    max_download_bytes: int = 10_000_000  # FACTCHECK_MAX_DOWNLOAD_BYTES: links and files (pages, .docx, .pdf)
     # Redis
     redis_url: str | None = None
     cache_ttl_seconds: int = 30 * 24 * 3600
@@ -115,6 +126,9 @@ class Settings:
             llm_concurrency=_int(env, "FACTCHECK_LLM_CONCURRENCY", cls.llm_concurrency, minimum=1),
             batch_chars=_int(env, "FACTCHECK_BATCH_CHARS", cls.batch_chars, minimum=500),
             max_article_chars=_int(env, "FACTCHECK_MAX_CHARS", cls.max_article_chars, minimum=100),
+            fetch_allow_hosts=_list(env, "FACTCHECK_FETCH_ALLOW_HOSTS"),
+            fetch_timeout_seconds=_float(env, "FACTCHECK_FETCH_TIMEOUT", cls.fetch_timeout_seconds, minimum=0.1),
+            max_download_bytes=_int(env, "FACTCHECK_MAX_DOWNLOAD_BYTES", cls.max_download_bytes, minimum=1000),
             redis_url=_str(env, "REDIS_URL"),
             cache_ttl_seconds=_int(env, "FACTCHECK_CACHE_TTL", cls.cache_ttl_seconds, minimum=1),
             slack_bot_token=_str(env, "SLACK_BOT_TOKEN"),

@@ -129,12 +129,26 @@ class ChecklistStats(BaseModel):
     elapsed_ms: int = 0
 
 
+SourceKind = Literal["text", "file", "url"]
+
+
+class ArticleSource(BaseModel):
+    """Where the checked text came from: typed or piped text, a file, or a link."""
+
+    kind: SourceKind
+    name: str | None = None  # the file name (kind "file")
+    url: str | None = None  # the link as given (kind "url")
+    title: str | None = None  # the page's or document's own title, when it has one
+
+
 class Checklist(BaseModel):
     article_id: str  # sha256 of the normalized text, shortened
     title: str  # the article's first line, trimmed
     text_length: int
     items: list[Item]
     stats: ChecklistStats
+    source: ArticleSource | None = None  # set by the face that read the input (the CLI today)
+    text: str | None = None  # the extracted text the offsets refer to, when it is not what the user typed
 
     def item(self, number: int) -> ClaimItem | SourceItem | None:
         return next((i for i in self.items if i.number == number), None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from bot.models import Checklist, ClaimItem, SourceItem
+from bot.models import ArticleSource, Checklist, ClaimItem, SourceItem
 
 LABELS = {
     "unsourced": "no source",
@@ -27,6 +27,13 @@ def label(value: str) -> str:
     return LABELS.get(value, value.replace("_", " "))
 
 
+def describe_source(source: ArticleSource) -> str:
+    """Where the text came from, in one line: ``file report.pdf ("Title")``, ``https://…``, ``text``."""
+    where = {"url": source.url, "file": f"file {source.name}" if source.name else "a file"}.get(source.kind)
+    where = where or "text given directly"
+    return where + (f" (“{source.title}”)" if source.title else "")
+
+
 def render_text(checklist: Checklist, width: int = 100) -> str:
     stats = checklist.stats
     lines = [
@@ -35,6 +42,8 @@ def render_text(checklist: Checklist, width: int = 100) -> str:
         + (f" ({stats.model})" if stats.model else "")
         + f" · {stats.chunks} sections, {stats.cache_hits} from cache",
     ]
+    if checklist.source is not None:
+        lines.append(f"From: {describe_source(checklist.source)}")
     if stats.fallback_reason:
         lines.append(f"Note: the offline analyzer stood in because the LLM failed ({stats.fallback_reason}).")
     if stats.dropped_ungrounded:
