@@ -119,8 +119,8 @@ def refusal_reason(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> st
         ("is_loopback", "a loopback address"),
         ("is_link_local", "a link-local address"),
         ("is_multicast", "a multicast address"),
-        ("is_private", "a private address"),
         ("is_reserved", "a reserved address"),
+        ("is_private", "a private address"),
     )
     for attribute, reason in checks:
         if getattr(address, attribute):
