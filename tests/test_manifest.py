@@ -72,7 +72,16 @@ def test_manifest_fields() -> None:
         "channels:history",
         "groups:history",
         "app_mentions:read",
+        "files:read",
     }
+    [shortcut] = features["shortcuts"]
+    assert shortcut == {
+        "name": "Fact-check this message",
+        "type": "message",
+        "callback_id": "factcheck_message",
+        "description": shortcut["description"],
+    }
+    assert len(shortcut["name"]) <= 24 and 0 < len(shortcut["description"]) <= 150  # Slack's limits
     settings = manifest["settings"]
     events = settings["event_subscriptions"]
     assert events["request_url"] == "https://YOUR-HOST/slack/events"
