@@ -280,7 +280,9 @@ def fetch(
     origin = (current.scheme, current.raw_host, current.port)
     base_headers = {"User-Agent": USER_AGENT, "Accept": "text/html, application/xhtml+xml, text/plain, */*;q=0.5"}
     deadline = _Deadline(url, limits.deadline)
-    with httpx2.Client(trust_env=False, follow_redirects=False, verify=True) as client:
+    # No keep-alive: every hop gets its own connection, made to the address checked for that hop's name.
+    no_reuse = httpx2.Limits(max_keepalive_connections=0)
+    with httpx2.Client(trust_env=False, follow_redirects=False, verify=True, limits=no_reuse) as client:
         for hop in range(limits.max_redirects + 1):
             same_origin = (current.scheme, current.raw_host, current.port) == origin
             sent = {**base_headers, **(headers or {})} if same_origin else base_headers

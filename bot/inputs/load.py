@@ -19,6 +19,8 @@ from bot.models import SourceKind
 from bot.text import MAX_INPUT_BYTES_FACTOR, InputError, prepare_text
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+# "www.x.org/a" or "x.org/a": a link without its scheme, not a missing file name like "story.txt".
+_BARE_DOMAIN = re.compile(r"^(www\.[a-z0-9.-]+|[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}/)\S*$", re.IGNORECASE)
 _SLACK_LINK = re.compile(r"^<([^<>|\s]+)(?:\|[^<>]*)?>$")
 
 
@@ -62,7 +64,8 @@ def article_from_path(path: str, settings: Settings) -> ExtractedArticle:
         with open(path, "rb") as handle:
             data = handle.read(limit + 1)
     except FileNotFoundError:
-        raise InputError(f"No such file: {path}") from None
+        hint = " (for a link, write it with https://)" if _BARE_DOMAIN.match(path) else ""
+        raise InputError(f"No such file: {path}{hint}") from None
     except IsADirectoryError:
         raise InputError(f"{path} is a folder, not a file.") from None
     except PermissionError:

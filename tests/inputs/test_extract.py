@@ -121,6 +121,10 @@ def test_files_from_paths(tmp_path):
     assert (article.kind, article.name, article.text) == ("file", "story.md", "# Headline\n\nOfficials said so.\n")
     with pytest.raises(InputError, match="No such file"):
         load.article_from_path(str(tmp_path / "nope.pdf"), SETTINGS)
+    with pytest.raises(
+        InputError, match=r"No such file: www\.courier\.example/story \(for a link, write it with https://\)"
+    ):
+        load.article_from_path("www.courier.example/story", SETTINGS)
     big = tmp_path / "big.pdf"
     big.write_bytes(b"%PDF-1.4" + b" " * 20_000)
     with pytest.raises(InputError, match="FACTCHECK_MAX_DOWNLOAD_BYTES"):
