@@ -18,6 +18,7 @@ the allow-listed ``127.0.0.1:PORT``); ``/redirect-to-article`` (302, relative); 
 
 from __future__ import annotations
 
+import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -80,19 +81,26 @@ ARTICLE_HTML = f"""<!DOCTYPE html>
 
 
 class WebPages:
-    def __init__(self, slow_seconds: float = 5.0) -> None:
+    def __init__(self, slow_seconds: float = 5.0, tls: tuple[str, str] | None = None) -> None:
+        """``tls=(certfile, keyfile)`` serves https instead of http."""
         self.slow_seconds = slow_seconds
         self.requests: list[tuple[str, dict[str, str]]] = []
         self._pages: dict[str, tuple[bytes, str, dict[str, str]]] = {}
         self._stop = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
+        self.scheme = "http"
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+            self.scheme = "https"
         self.port = self._server.server_address[1]
         self.allow_hosts = f"127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+    def url(self, path: str, host: str = "127.0.0.1") -> str:
+        return f"{self.scheme}://{host}:{self.port}{path}"
 
     def add(self, path: str, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> str:
         self._pages[path] = (body, content_type, headers or {})

@@ -26,6 +26,7 @@ import ipaddress
 import logging
 import re
 import socket
+import ssl
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -80,6 +81,7 @@ class FetchLimits:
     max_bytes: int = 10_000_000
     allow_hosts: frozenset[str] = field(default_factory=frozenset)
     max_redirects: int = MAX_REDIRECTS
+    verify: ssl.SSLContext | bool = True  # certificate check; an SSLContext trusts another CA (tests)
 
     @property
     def deadline(self) -> float:
@@ -282,7 +284,7 @@ def fetch(
     deadline = _Deadline(url, limits.deadline)
     # No keep-alive: every hop gets its own connection, made to the address checked for that hop's name.
     no_reuse = httpx2.Limits(max_keepalive_connections=0)
-    with httpx2.Client(trust_env=False, follow_redirects=False, verify=True, limits=no_reuse) as client:
+    with httpx2.Client(trust_env=False, follow_redirects=False, verify=limits.verify, limits=no_reuse) as client:
         for hop in range(limits.max_redirects + 1):
             same_origin = (current.scheme, current.raw_host, current.port) == origin
             sent = {**base_headers, **(headers or {})} if same_origin else base_headers

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
+import shutil
 import socket
+import ssl
+import subprocess
 
 import pytest
 
@@ -179,3 +182,30 @@ def test_other_schemes_and_odd_links_are_refused(url, message):
 def test_public_addresses_pass():
     assert refusal_reason(ipaddress.ip_address("93.184.216.34")) is None
     assert refusal_reason(ipaddress.ip_address("2606:2800:220:1:248:1893:25c8:1946")) is None
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """A self-signed certificate for news.test, made with the openssl command line tool."""
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = str(folder / "cert.pem"), str(folder / "key.pem")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
+         "-subj", "/CN=news.test", "-addext", "subjectAltName=DNS:news.test"],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    return cert, key
+
+
+def test_https_connects_to_the_checked_address_and_verifies_the_name(certificate):
+    """The request goes to the resolved IP, yet SNI and the certificate check use the host name."""
+    trust = ssl.create_default_context(cafile=certificate[0])
+    with WebPages(tls=certificate) as web:
+        settings = limits(allow_hosts=frozenset({f"news.test:{web.port}", f"other.test:{web.port}"}), verify=trust)
+        fetched = fetch(web.url("/article", host="news.test"), settings, resolver=resolves_to("127.0.0.1"))
+        assert ARTICLE_TITLE.encode() in fetched.body
+        assert web.requests[-1][1]["host"] == f"news.test:{web.port}"
+        with pytest.raises(FetchError, match=r"Could not connect to other\.test: .*certificate"):
+            fetch(web.url("/article", host="other.test"), settings, resolver=resolves_to("127.0.0.1"))
