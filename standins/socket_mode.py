@@ -133,12 +133,8 @@ class SocketModeStandIn:
                     f"Sec-WebSocket-Accept: {accept}\r\n\r\n".encode()
                 )
                 lock = threading.Lock()
-                hello = {
-                    "type": "hello",
-                    "num_connections": 1,
-                    "connection_info": {"app_id": "A0STANDIN"},
-                    "debug_info": {"host": "standin", "approximate_connection_time": 3600},
-                }
+                hello = {"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0STANDIN"},
+                         "debug_info": {"host": "standin", "approximate_connection_time": 3600}}
                 with lock:
                     self.request.sendall(_frame(TEXT, json.dumps(hello).encode()))
                 with standin._changed:
