@@ -1,17 +1,21 @@
 """Which search results are really about the claim: one explicit rule, at most three checks per claim.
 
 A search result (a fact-checked claim: its text, claimant and the reviews' titles) matches an
-article claim when all three hold:
+article claim when all four hold:
 
 1. Figures: if the claim states figures (amounts other than years), the result states at least one
    of the same figures, normalized (1,200 = 1200; 1.2 million = 1200000; 5 per cent = 5%).
 2. Names: if the claim names someone or something (capitalized words, acronyms), at least one of
    those names appears in the result.
 3. Key terms: the result shares at least ``MIN_SHARED_TERMS`` stems of the claim's content words
-   (all of them if the claim has fewer), and at least ``MIN_TERM_SHARE`` of the smaller set of terms.
+   (one is enough when it also shares a figure and a name; all when the claim has fewer), and at
+   least ``MIN_TERM_SHARE`` of the smaller of the two sets of terms.
+4. Subject: when the claim has two key terms or more, the first key term (in reading order, most
+   often the subject: "the *strike* could cost ...") of the claim or of the result is shared; a
+   word that is one of the claim's names does not count as the result's first term.
 
 So the same person with a different figure fails (1), the same figure about another subject fails
-(3), the same topic about someone else fails (2). Matches are ranked by what they share (figures
+(3 or 4), the same topic about someone else fails (2). Matches are ranked by what they share (figures
 count 3, names 2, terms 1); the first three reviews with a link are kept, one per URL.
 """
 
@@ -21,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.claimreview.query import ClaimCore, extract_core
+from bot.claimreview.query import ClaimCore, extract_core, stem
 from bot.models import PriorCheck
 
 MAX_PER_CLAIM = 3
@@ -48,6 +52,13 @@ def _reviews(result: dict[str, Any]) -> list[dict[str, Any]]:
     return [r for r in reviews if isinstance(r, dict)] if isinstance(reviews, list) else []
 
 
+def _subjects(claim: ClaimCore, other: ClaimCore) -> set[str]:
+    names = {stem(n) for n in claim.names}
+    firsts = {claim.term_order[0]} if claim.term_order else set()
+    other_first = next((t for t in other.term_order if t not in names), None)
+    return firsts | ({other_first} if other_first else set())
+
+
 def match(claim: ClaimCore, result: dict[str, Any], language: str | None = None) -> Match | None:
     """The rule above: a ``Match`` when ``result`` (one ``claims[]`` entry) is about ``claim``, else None."""
     if claim.empty:
@@ -60,9 +71,11 @@ def match(claim: ClaimCore, result: dict[str, Any], language: str | None = None)
     if claim.names and not shared_names:
         return None
     shared_terms = claim.terms & other.terms
-    needed = min(MIN_SHARED_TERMS, len(claim.terms))
+    needed = min(1 if shared_figures and shared_names else MIN_SHARED_TERMS, len(claim.terms))
     smaller = min(len(claim.terms), len(other.terms)) or 1
     if len(shared_terms) < needed or (claim.terms and len(shared_terms) / smaller < MIN_TERM_SHARE):
+        return None
+    if len(claim.terms) >= 2 and not shared_terms.intersection(_subjects(claim, other)):
         return None
     if not (shared_figures or shared_names or shared_terms):
         return None

@@ -82,7 +82,7 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W_])?")
-_SENTENCE_BREAK = re.compile(r"[.!?:;\"“”«»(]\s*$")
+_SENTENCE_BREAK = re.compile(r"(?:[.!?:;\"“”«»(]|\n)\s*$")  # a new line starts a sentence too
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,7 @@ class ClaimCore:
     years: frozenset[str] = frozenset()
     terms: frozenset[str] = frozenset()  # stems of content words that are not names
     words: frozenset[str] = frozenset()  # every word token, casefolded: what a name may match
+    term_order: tuple[str, ...] = ()  # the terms in reading order: the first is most often the subject
     query_words: tuple[str, ...] = field(default=())  # the core as written, in reading order
 
     @property
@@ -140,7 +141,8 @@ def extract_core(text: str, language: str | None = None) -> ClaimCore:
         multiplier = (short_mult or long_mult or "").casefold()
         value *= _MULTIPLIERS.get(multiplier, 1)
         number_spans.append(m.span())
-        keep.append((m.start(), m.group(0).strip(), 0))
+        symbol = text[m.start() - 1] if m.start() and text[m.start() - 1] in "$€£¥" else ""
+        keep.append((m.start() - len(symbol), symbol + m.group(0).strip(), 0))
         if percent:
             figures.add(_canonical(value) + "%")
         elif not multiplier and re.fullmatch(r"(19|20)\d\d", raw):
@@ -151,6 +153,7 @@ def extract_core(text: str, language: str | None = None) -> ClaimCore:
     names: list[str] = []  # the last word of each run of capitalized words
     previous_name_end = -1
     terms: set[str] = set()
+    term_order: list[str] = []
     words: set[str] = set()
     tokens = list(_WORD.finditer(text))
     for index, m in enumerate(tokens):
@@ -177,6 +180,8 @@ def extract_core(text: str, language: str | None = None) -> ClaimCore:
             previous_name_end = m.end()
             keep.append((m.start(), m.group(0), 0))
         elif len(folded) >= 3:
+            if stem(word) not in terms:
+                term_order.append(stem(word))
             terms.add(stem(word))
             keep.append((m.start(), m.group(0), 1))
 
@@ -187,8 +192,15 @@ def extract_core(text: str, language: str | None = None) -> ClaimCore:
         if surface.casefold() not in seen:
             seen.add(surface.casefold())
             query_words.append(surface)
-    return ClaimCore(frozenset(names), frozenset(figures), frozenset(years), frozenset(terms), frozenset(words),
-                     tuple(query_words))  # fmt: skip
+    return ClaimCore(
+        names=frozenset(names),
+        figures=frozenset(figures),
+        years=frozenset(years),
+        terms=frozenset(terms),
+        words=frozenset(words),
+        query_words=tuple(query_words),
+        term_order=tuple(term_order),
+    )
 
 
 def build_query(text: str, language: str | None = None) -> str:
