@@ -71,5 +71,5 @@ def _prior_checks(checks: list[PriorCheck], indent: str) -> list[str]:
         date = f", {check.review_date[:10]}" if check.review_date else ""
         lines.append(f"{indent}  - {check.publisher}{date}: {check.rating} <{check.url}>")
         if check.claim_text:
-            lines.append(textwrap.shorten(f"{indent}    (checked: “{check.claim_text}”)", 110, placeholder="…”)"))
+            lines.append(f"{indent}    " + textwrap.shorten(f"(checked: “{check.claim_text}”)", 90, placeholder="…”)"))
     return lines

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-MAX_QUERY_WORDS = 10
+MAX_QUERY_WORDS = 8
 
 # Function words and reporting verbs, per language: they carry no checkable content.
 _STOP = {
@@ -24,7 +24,7 @@ _STOP = {
         again once said says say saying told tells tell according claimed claims claim added stated states
         reported reports report announced noted argued insisted suggested warned believed believes think
         thinks new last next year years week weeks month months day days today yesterday tomorrow now
-        mr mrs ms dr officials official people percent cent""",
+        mr mrs ms dr officials official people percent cent reportedly allegedly apparently""",
     "fr": """le la les un une des du de d l et ou mais donc or ni car que qui quoi dont où ce cet cette ces
         il elle ils elles on nous vous je tu se sa son ses leur leurs au aux en dans par pour sur sous avec
         sans entre vers chez est sont était étaient été être a ont avait avaient avoir fait faire plus moins
@@ -185,7 +185,8 @@ def extract_core(text: str, language: str | None = None) -> ClaimCore:
             terms.add(stem(word))
             keep.append((m.start(), m.group(0), 1))
 
-    chosen = sorted(keep, key=lambda k: (k[2], -len(k[1]), k[0]))[:MAX_QUERY_WORDS]
+    # Names and figures first, then terms in reading order (the subject and verb lead), back in reading order.
+    chosen = sorted(keep, key=lambda k: (k[2], k[0]))[:MAX_QUERY_WORDS]
     seen: set[str] = set()
     query_words = []
     for _, surface, _ in sorted(chosen):
