@@ -21,6 +21,7 @@ count 3, names 2, terms 1); the first three reviews with a link are kept, one pe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -83,18 +84,25 @@ def match(claim: ClaimCore, result: dict[str, Any], language: str | None = None)
     return Match(score, shared_figures, shared_names, shared_terms)
 
 
+_URL = re.compile(r"https?://[^\s<>|\"]+")  # nothing that could break a Slack link or a terminal line
+
+
+def _clip(value: object, limit: int) -> str:
+    text = " ".join(str(value or "").split())  # third-party text: one line, bounded
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _prior_check(result: dict[str, Any], review: dict[str, Any]) -> PriorCheck | None:
     url = str(review.get("url") or "").strip()
-    if not url.startswith(("https://", "http://")):
+    if len(url) > 2000 or not _URL.fullmatch(url):
         return None
     publisher = review.get("publisher") if isinstance(review.get("publisher"), dict) else {}
-    name = str(publisher.get("name") or publisher.get("site") or "").strip() or "unknown publisher"
     return PriorCheck(
-        publisher=name,
+        publisher=_clip(publisher.get("name") or publisher.get("site"), 100) or "unknown publisher",
         url=url,
-        rating=str(review.get("textualRating") or "").strip() or "(no rating given)",
-        review_date=str(review.get("reviewDate") or "").strip() or None,
-        claim_text=str(result.get("text") or "").strip(),
+        rating=_clip(review.get("textualRating"), 200) or "(no rating given)",
+        review_date=_clip(review.get("reviewDate"), 40) or None,
+        claim_text=_clip(result.get("text"), 500),
     )
 
 

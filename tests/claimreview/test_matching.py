@@ -79,6 +79,14 @@ def test_at_most_three_best_first_one_per_url():
     assert first.claim_text == "Velmora port strike cost 40 million euros"
 
 
-def test_reviews_without_a_link_are_not_shown():
-    result = fact_check("Velmora port strike cost 40 million euros", url="javascript:alert(1)")
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "", "https://x.example/a|b", "https://x.example/<b>"])
+def test_reviews_without_a_clean_link_are_not_shown(url):
+    result = fact_check("Velmora port strike cost 40 million euros", url=url)
     assert select(extract_core(STRIKE, "en"), [result], "en") == []
+
+
+def test_third_party_text_is_one_bounded_line():
+    result = fact_check("Velmora port strike cost 40 million euros\n" + "x" * 900, rating="False\n\nreally")
+    [check] = select(extract_core(STRIKE, "en"), [result], "en")
+    assert check.rating == "False really"
+    assert "\n" not in check.claim_text and len(check.claim_text) == 500
