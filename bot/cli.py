@@ -98,6 +98,13 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     if checklist.stats.fallback_reason:
         _say(f"the LLM failed ({checklist.stats.fallback_reason}); the offline analyzer stood in.")
     checklist = checklist.model_copy(update={"source": article.source, "text": article.text})
+    if settings.claimreview_enabled:
+        from bot.claimreview import find_prior_checks
+
+        client = engine.cache.client if engine.cache else None
+        checklist = find_prior_checks(checklist, settings, redis_client=client)
+        if args.json and checklist.stats.prior_checks.startswith("failed"):
+            _say(f"prior fact-checks could not be fetched ({checklist.stats.prior_checks.removeprefix('failed: ')}).")
     if args.json:
         sys.stdout.write(checklist.model_dump_json(indent=2) + "\n")
     else:

@@ -105,11 +105,24 @@ class Settings:
     # Logs (serve and worker): one JSON object per line unless FACTCHECK_LOG_JSON=0
     log_level: str = "INFO"  # FACTCHECK_LOG_LEVEL
     log_json: bool = True  # FACTCHECK_LOG_JSON
+    # Prior fact-checks (ClaimReview search), off unless FACTCHECK_CLAIMREVIEW_API_KEY is set
+    claimreview_api_key: str | None = field(default=None, repr=False)  # FACTCHECK_CLAIMREVIEW_API_KEY
+    claimreview_url: str = "https://factchecktools.googleapis.com/v1alpha1/claims:search"  # FACTCHECK_CLAIMREVIEW_URL
+    claimreview_cache_ttl_seconds: int = 24 * 3600  # FACTCHECK_CLAIMREVIEW_CACHE_TTL
+    claimreview_timeout_seconds: float = 5.0  # FACTCHECK_CLAIMREVIEW_TIMEOUT: one request
+    claimreview_deadline_seconds: float = 15.0  # FACTCHECK_CLAIMREVIEW_DEADLINE: the whole step, all claims
+    claimreview_concurrency: int = 4  # FACTCHECK_CLAIMREVIEW_CONCURRENCY: requests in flight for one checklist
+    claimreview_max_attempts: int = 3  # FACTCHECK_CLAIMREVIEW_ATTEMPTS: per request, the first included
+    claimreview_max_age_days: int = 0  # FACTCHECK_CLAIMREVIEW_MAX_AGE_DAYS: 0 = fact-checks of any age
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def llm_enabled(self) -> bool:
         return bool(self.openai_api_key)
+
+    @property
+    def claimreview_enabled(self) -> bool:
+        return bool(self.claimreview_api_key)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -147,4 +160,20 @@ class Settings:
             inprocess_workers=_int(env, "FACTCHECK_INPROCESS_WORKER", cls.inprocess_workers),
             log_level=_log_level(env, "FACTCHECK_LOG_LEVEL", cls.log_level),
             log_json=_bool(env, "FACTCHECK_LOG_JSON", cls.log_json),
+            claimreview_api_key=_str(env, "FACTCHECK_CLAIMREVIEW_API_KEY"),
+            claimreview_url=_str(env, "FACTCHECK_CLAIMREVIEW_URL", cls.claimreview_url) or cls.claimreview_url,
+            claimreview_cache_ttl_seconds=_int(
+                env, "FACTCHECK_CLAIMREVIEW_CACHE_TTL", cls.claimreview_cache_ttl_seconds, minimum=1
+            ),
+            claimreview_timeout_seconds=_float(env, "FACTCHECK_CLAIMREVIEW_TIMEOUT", cls.claimreview_timeout_seconds),
+            claimreview_deadline_seconds=_float(
+                env, "FACTCHECK_CLAIMREVIEW_DEADLINE", cls.claimreview_deadline_seconds
+            ),
+            claimreview_concurrency=_int(
+                env, "FACTCHECK_CLAIMREVIEW_CONCURRENCY", cls.claimreview_concurrency, minimum=1
+            ),
+            claimreview_max_attempts=_int(
+                env, "FACTCHECK_CLAIMREVIEW_ATTEMPTS", cls.claimreview_max_attempts, minimum=1
+            ),
+            claimreview_max_age_days=_int(env, "FACTCHECK_CLAIMREVIEW_MAX_AGE_DAYS", cls.claimreview_max_age_days),
         )

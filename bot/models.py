@@ -96,10 +96,21 @@ class _ItemBase(BaseModel):
     hedges: list[Span] = Field(default_factory=list)
 
 
+class PriorCheck(BaseModel):
+    """A fact-check someone already published (ClaimReview) that matches a claim. Rating as published."""
+
+    publisher: str
+    url: str
+    rating: str
+    review_date: str | None = None  # as the API gives it (ISO 8601), or None
+    claim_text: str = ""  # the claim as the fact-checker worded it
+
+
 class ClaimItem(_ItemBase):
     kind: Literal["claim"] = "claim"
     claim: str
     basis: ClaimBasis
+    prior_checks: list[PriorCheck] = Field(default_factory=list)  # set by bot.claimreview, after analysis
 
 
 class SourceItem(_ItemBase):
@@ -127,6 +138,7 @@ class ChecklistStats(BaseModel):
     prompt_version: str | None = None
     fallback_reason: str | None = None  # why the offline analyzer stood in, if it did
     elapsed_ms: int = 0
+    prior_checks: str = "off"  # the prior fact-checks step: "off", "done" or "failed: <reason>"
 
 
 SourceKind = Literal["text", "file", "url"]

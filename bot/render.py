@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from bot.models import ArticleSource, Checklist, ClaimItem, SourceItem
+from bot.models import ArticleSource, Checklist, ClaimItem, PriorCheck, SourceItem
 
 LABELS = {
     "unsourced": "no source",
@@ -46,6 +46,8 @@ def render_text(checklist: Checklist, width: int = 100) -> str:
         lines.append(f"From: {describe_source(checklist.source)}")
     if stats.fallback_reason:
         lines.append(f"Note: the offline analyzer stood in because the LLM failed ({stats.fallback_reason}).")
+    if stats.prior_checks.startswith("failed"):
+        lines.append(f"Note: prior fact-checks could not be fetched ({stats.prior_checks.removeprefix('failed: ')}).")
     if stats.dropped_ungrounded:
         lines.append(f"Dropped {stats.dropped_ungrounded} item(s) whose quote is not in the article.")
     if not checklist.items:
@@ -66,4 +68,17 @@ def render_text(checklist: Checklist, width: int = 100) -> str:
         for name, value in (("Why", item.why), ("Check", item.how_to_verify)):
             if value:
                 lines.append(textwrap.fill(f"{name}: {value}", width, initial_indent=indent, subsequent_indent=indent))
+        if isinstance(item, ClaimItem) and item.prior_checks:
+            lines.extend(_prior_checks(item.prior_checks, indent))
     return "\n".join(lines) + "\n"
+
+
+def _prior_checks(checks: list[PriorCheck], indent: str) -> list[str]:
+    """Published fact-checks under the item: publisher, date, rating as published, link."""
+    lines = [f"{indent}Already fact-checked:"]
+    for check in checks:
+        date = f", {check.review_date[:10]}" if check.review_date else ""
+        lines.append(f"{indent}  - {check.publisher}{date}: {check.rating} <{check.url}>")
+        if check.claim_text:
+            lines.append(f"{indent}    " + textwrap.shorten(f"(checked: “{check.claim_text}”)", 90, placeholder="…”)"))
+    return lines
