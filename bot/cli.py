@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import stat
 import sys
 import time
 from typing import BinaryIO
@@ -20,16 +22,39 @@ def _say(message: str) -> None:
     print(f"factcheck: {message}", file=sys.stderr)
 
 
-def _read_input(path: str | None, max_chars: int) -> str:
+_COUNT_CHUNK = 1 << 20
+_COUNT_AT_MOST = 1 << 30  # a pipe that never ends (/dev/zero) is reported as "more than" this
+
+
+def _true_size(stream: BinaryIO, data: bytes) -> int | str:
+    """The whole input's size, for the message: the file's size, or the rest of a pipe counted (not kept)."""
+    try:
+        if stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            return os.fstat(stream.fileno()).st_size
+    except (OSError, ValueError):
+        pass
+    size = len(data)
+    while chunk := stream.read(_COUNT_CHUNK):
+        size += len(chunk)
+        if size > _COUNT_AT_MOST:
+            return f"more than {_COUNT_AT_MOST:,}"
+    return size
+
+
+def _read_limited(stream: BinaryIO, max_chars: int) -> str:
     limit = max_chars * MAX_INPUT_BYTES_FACTOR + 1  # read one byte past the limit to know it was passed
+    data = stream.read(limit)
+    return decode_input(data, max_chars, _true_size(stream, data) if len(data) >= limit else None)
+
+
+def _read_input(path: str | None, max_chars: int) -> str:
     if path in (None, "-"):
         if path is None and sys.stdin.isatty():
             raise InputError("Give a file to check, or pipe text in: factcheck check article.txt")
-        stream: BinaryIO = sys.stdin.buffer
-        return decode_input(stream.read(limit), max_chars)
+        return _read_limited(sys.stdin.buffer, max_chars)
     try:
         with open(path, "rb") as handle:
-            return decode_input(handle.read(limit), max_chars)
+            return _read_limited(handle, max_chars)
     except FileNotFoundError:
         raise InputError(f"No such file: {path}") from None
     except IsADirectoryError:
