@@ -43,7 +43,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     for process in left:
         process.kill()  # started by these tests: do not leave it running after reporting it
     if left:
-        print(f"\nFAILED: {len(left)} redis-server process(es) left running: {[p.pid for p in left]}")
+        where = [(p.pid, p.info["cwd"]) for p in left]
+        print(f"\nFAILED: {len(left)} redis-server process(es) left running (pid, data folder): {where}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 

@@ -110,7 +110,8 @@ ZERO_WIDTH = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
 )
 def test_neutral_leaves_one_inert_line(hostile: str) -> None:
     out = neutral(hostile)
-    assert not any(ch in out for ch in "*_~`\n\r\u2028\u2029\x0b\x0c\x85")
+    assert not any(ch in out for ch in "*~`\n\r\u2028\u2029\x0b\x0c\x85")
+    assert not re.search(r"(?<![^\W_])_|_(?![^\W_])", out)  # no "_" at a word's edge: no italics
     assert not any(ch in out for ch in BIDI + ZERO_WIDTH)
     assert not any(ord(ch) < 32 or ord(ch) == 127 for ch in out)
     assert not re.search(r":[\w+'-]*[A-Za-z][\w+'-]*:", out)  # no emoji code left for Slack to render
@@ -123,6 +124,8 @@ def test_neutral_keeps_what_is_harmless() -> None:
     assert neutral("Plain text, café, 東京, עברית") == "Plain text, café, 東京, עברית"  # letters and RTL scripts stay
     assert neutral("one\n\n  two\n") == "one two"
     assert neutral("a\tb") == "a\tb"
+    assert neutral("check OPENAI_API_KEY, snake_case") == "check OPENAI_API_KEY, snake_case"  # inside words
+    assert neutral("_italic_ (_too_)") == "\u02cditalic\u02cd (\u02cdtoo\u02cd)"
     # Joiners build emoji and Persian words; next to ASCII they only hide or split a word.
     assert neutral("judge 👩\u200d⚖️ and می\u200cخواهم") == "judge 👩\u200d⚖️ and می\u200cخواهم"
     assert neutral("Ver\u200difi\u200ced \u200d@here\u200c") == "Verified @here"

@@ -33,6 +33,25 @@ _POLL_SECONDS = 0.5  # the I/O loop wakes at least this often (maintenance, stop
 _CLEANUP_SECONDS = 2  # how often idle connections are looked for: the idle timeout is late by at most this
 
 
+class _AtMostEvery(logging.Filter):
+    """waitress warns "Task queue depth is N" for every request that waits for a thread: under a burst
+    that is hundreds of lines. One a minute still tells an operator that FACTCHECK_HTTP_THREADS is short."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__()
+        self.seconds, self.last = seconds, -seconds
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = time.monotonic()
+        if now - self.last < self.seconds:
+            return False
+        self.last = now
+        return True
+
+
+logging.getLogger("waitress.queue").addFilter(_AtMostEvery(60.0))
+
+
 @dataclass(frozen=True)
 class HttpLimits:
     threads: int = 32  # application threads: requests handled at once (each only acks and enqueues)

@@ -6,7 +6,8 @@ are always measured on the escaped text, because that is what Slack counts.
 
 Text from an article, an LLM or an editor's note also goes through ``neutral`` first, so that it cannot
 fake a line of ours (a "✅ Verified by …" status, a bold label): line breaks become spaces, mrkdwn
-markers (``* _ ~ ```) become lookalikes Slack does not parse (mrkdwn has no escape character), emoji
+markers (``* ~ ``` and ``_`` at a word's edge) become lookalikes Slack does not parse (mrkdwn has no
+escape character), emoji
 codes lose their colons' meaning, and bidi controls and zero-width characters are dropped.
 """
 
@@ -36,8 +37,14 @@ _LINE_BREAKS = "\r\v\f\x85\u2028\u2029"  # and "\n"
 # letter low macron), ∼ (tilde operator), ˋ (modifier letter grave accent).
 LOOKALIKES = {"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb"}
 _NEUTRAL = str.maketrans(
-    {**dict.fromkeys(_INVISIBLE + _CONTROLS), **dict.fromkeys(_LINE_BREAKS, "\n"), **LOOKALIKES}
+    {
+        **dict.fromkeys(_INVISIBLE + _CONTROLS),
+        **dict.fromkeys(_LINE_BREAKS, "\n"),
+        **{marker: lookalike for marker, lookalike in LOOKALIKES.items() if marker != "_"},
+    }
 )
+# "_" only opens or closes italics at a word's edge: OPENAI_API_KEY and snake_case names stay as typed.
+_EDGE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
 _INVISIBLE_ONLY = str.maketrans(dict.fromkeys(_INVISIBLE + _CONTROLS))
 # A colon that opens an emoji code (":white_check_mark:", ":x:"): the lookahead captures the name.
 _EMOJI_OPEN = re.compile(r":(?=([\w+'-]+):)")
@@ -51,7 +58,8 @@ def _emoji_colon(match: re.Match[str]) -> str:
 
 def neutral(text: str) -> str:
     """Text from outside (article, LLM, notes) as one inert line; still to be escaped. Linear time."""
-    text = _EMOJI_OPEN.sub(_emoji_colon, _JOINER_NEAR_ASCII.sub("", text.translate(_NEUTRAL)))
+    text = _JOINER_NEAR_ASCII.sub("", text.translate(_NEUTRAL))
+    text = _EMOJI_OPEN.sub(_emoji_colon, _EDGE_UNDERSCORE.sub(LOOKALIKES["_"], text))
     if "\n" in text:
         text = " ".join(part.strip() for part in text.split("\n") if part.strip())
     return text
