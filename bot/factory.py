@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 def build_analyzer(settings: Settings, *, offline: bool = False) -> Analyzer:
     if offline or not settings.llm_enabled:
         return OfflineAnalyzer()
-    from bot.analyzers.llm import LLMAnalyzer  # the openai client loads only when it is used
+    from bot.llm.checklist import LLMAnalyzer  # the openai client loads only when it is used
 
     return LLMAnalyzer(settings)
 

@@ -12,7 +12,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import openai
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
@@ -61,6 +61,21 @@ def build_client(settings: Settings) -> openai.OpenAI:
 
 def endpoint_label(settings: Settings) -> str:
     return settings.openai_base_url or "openai"
+
+
+def supports_temperature(model: str) -> bool:
+    """Reasoning models (o-series, gpt-5) reject any temperature but the default."""
+    bare = model.rsplit("/", 1)[-1]
+    return not bare.startswith(("o1", "o3", "o4", "gpt-5"))
+
+
+def usage_from_raw(raw: Any) -> tuple[int, int]:
+    """(prompt, completion) tokens from a raw HTTP response, even when its content is unusable."""
+    try:
+        usage = raw.http_response.json().get("usage") or {}
+        return int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
+    except (ValueError, AttributeError, TypeError):
+        return 0, 0
 
 
 # --- classification ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@ File format::
     {article}
     </article>
 
-The wheel carries the files in ``bot/prompts/`` (hatch force-include); an editable checkout reads
+The wheel carries the files in ``bot/llm/prompts/`` (hatch force-include); an editable checkout reads
 the repository's top-level ``prompts/``. Placeholders are ``{name}``; nothing else in the template is
 special, so prompts may contain literal braces.
 """
@@ -28,8 +28,8 @@ from functools import cache
 from pathlib import Path
 
 PROMPT_DIRS: tuple[Path, ...] = (
-    Path(__file__).resolve().parent / "prompts",  # installed wheel
-    Path(__file__).resolve().parents[1] / "prompts",  # editable checkout
+    Path(__file__).resolve().parent / "prompts",  # installed wheel: bot/llm/prompts/
+    Path(__file__).resolve().parents[2] / "prompts",  # editable checkout: the repository's prompts/
 )
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")

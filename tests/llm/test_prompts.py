@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import prompts
-from bot.prompts import Prompt, PromptError, load_prompt, parse_prompt
+from bot.llm import prompts
+from bot.llm.prompts import Prompt, PromptError, load_prompt, parse_prompt
 
 GOOD = """---
 name: demo
@@ -131,16 +131,16 @@ def test_crlf_files_parse() -> None:
 
 
 def test_wheel_layout_reads_the_packaged_copy(tmp_path: Path) -> None:
-    # The wheel has bot/prompts.py next to a bot/prompts/ data directory (no __init__.py): the module
+    # The wheel has bot/llm/prompts.py next to a bot/llm/prompts/ data directory (no __init__.py): the module
     # must still import, and read its prompts from that directory.
     import shutil
     import subprocess
     import sys
 
-    repo = Path(__file__).resolve().parents[1]
+    repo = Path(__file__).resolve().parents[2]
     shutil.copytree(repo / "bot", tmp_path / "bot", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(repo / "prompts", tmp_path / "bot" / "prompts")
-    code = "from bot.prompts import load_prompt; print(load_prompt('checklist').id)"
+    shutil.copytree(repo / "prompts", tmp_path / "bot" / "llm" / "prompts")
+    code = "from bot.llm.prompts import load_prompt; print(load_prompt('checklist').id)"
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True, timeout=30
     )

@@ -14,12 +14,12 @@ import openai
 import pydantic
 from pydantic import BaseModel, ConfigDict
 
-from bot import llm_client
 from bot.analyzers.base import AnalyzerError
 from bot.config import Settings
-from bot.llm_client import OutputError
+from bot.llm import client as llm_client
+from bot.llm.client import OutputError
+from bot.llm.prompts import Prompt, load_prompt
 from bot.models import AnalysisResult, ClaimBasis, Finding, Priority, SourceType, Usage
-from bot.prompts import Prompt, load_prompt
 
 log = logging.getLogger(__name__)
 
@@ -67,21 +67,6 @@ class ChecklistResponse(BaseModel):
     sources: list[SourceOut]
 
 
-def supports_temperature(model: str) -> bool:
-    """Reasoning models (o-series, gpt-5) reject any temperature but the default."""
-    bare = model.rsplit("/", 1)[-1]
-    return not bare.startswith(("o1", "o3", "o4", "gpt-5"))
-
-
-def usage_from_raw(raw: Any) -> tuple[int, int]:
-    """(prompt, completion) tokens from a raw HTTP response, even when its content is unusable."""
-    try:
-        usage = raw.http_response.json().get("usage") or {}
-        return int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
-    except (ValueError, AttributeError, TypeError):
-        return 0, 0
-
-
 def to_findings(response: ChecklistResponse) -> list[Finding]:
     findings: list[Finding] = []
     for c in response.claims:
@@ -124,7 +109,7 @@ class LLMAnalyzer:
         self._settings = settings
         self._client = client
         self._prompt: Prompt = load_prompt(PROMPT_NAME)
-        self._sampling: dict[str, Any] = {"temperature": 0} if supports_temperature(settings.model) else {}
+        self._sampling: dict[str, Any] = {"temperature": 0} if llm_client.supports_temperature(settings.model) else {}
 
     @property
     def cache_identity(self) -> str:
@@ -159,7 +144,7 @@ class LLMAnalyzer:
                 **self._sampling,
             )
             # Count tokens before parsing: a malformed or truncated answer was still paid for.
-            prompt_tokens, completion_tokens = usage_from_raw(raw)
+            prompt_tokens, completion_tokens = llm_client.usage_from_raw(raw)
             usage.prompt_tokens += prompt_tokens
             usage.completion_tokens += completion_tokens
             return self._parse(raw)

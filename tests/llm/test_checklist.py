@@ -10,11 +10,12 @@ import httpx2
 import openai
 import pytest
 
-from bot import llm_client
 from bot.analyzers.base import AnalyzerError
-from bot.analyzers.llm import LLMAnalyzer, supports_temperature
 from bot.config import Settings
-from bot.prompts import load_prompt
+from bot.llm import client as llm_client
+from bot.llm.checklist import LLMAnalyzer
+from bot.llm.client import supports_temperature
+from bot.llm.prompts import load_prompt
 from tests.standins.openai_server import HALLUCINATED_QUOTE, OpenAIStandIn, Scripted, approx_tokens
 
 KEY = "sk-test-key"

@@ -6,13 +6,12 @@ import logging
 
 import openai
 
-from bot import llm_client
 from bot.analyzers.base import AnalyzerError
-from bot.analyzers.llm import supports_temperature
 from bot.config import Settings
-from bot.llm_client import OutputError
+from bot.llm import client as llm_client
+from bot.llm.client import OutputError
+from bot.llm.prompts import load_prompt
 from bot.models import Usage
-from bot.prompts import load_prompt
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +29,7 @@ def answer_question(
     """The model's plain-text answer and the tokens it cost. Raises AnalyzerError on failure."""
     prompt = load_prompt(PROMPT_NAME)
     messages = prompt.messages(article=article, checklist=checklist_summary, question=question)
-    sampling = {"temperature": 0} if supports_temperature(settings.model) else {}
+    sampling = {"temperature": 0} if llm_client.supports_temperature(settings.model) else {}
     usage = Usage()
     log.debug("qa: question of %d chars on an article of %d chars", len(question), len(article))
 
