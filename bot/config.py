@@ -34,6 +34,13 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
 
 
+def _share(env: Mapping[str, str], name: str, default: float) -> float:
+    value = _float(env, name, default)
+    if not 0.0 <= value <= 1.0:
+        raise ConfigError(f"{name} must be between 0 and 1, got {value:g}")
+    return value
+
+
 def _str(env: Mapping[str, str], name: str, default: str | None = None) -> str | None:
     value = env.get(name, "").strip()
     return value or default
@@ -65,8 +72,11 @@ class Settings:
     model: str = "gpt-4o-mini"
     llm_timeout_seconds: float = 60.0
     llm_max_attempts: int = 4  # tenacity attempts per request, the first included
-    llm_concurrency: int = 4  # requests in flight for one article
+    llm_concurrency: int = 2  # requests in flight for one article; match the server's slots (llama.cpp --parallel)
     batch_chars: int = 8_000  # paragraphs are packed into requests of at most this many characters
+    llm_max_output_tokens: int = 4096  # FACTCHECK_LLM_MAX_OUTPUT_TOKENS: cap on max_completion_tokens per request
+    llm_deadline_seconds: float = 300.0  # FACTCHECK_LLM_DEADLINE: the LLM's whole share of one check
+    llm_max_dropped_share: float = 0.5  # FACTCHECK_LLM_MAX_DROPPED_SHARE: more invented quotes = a failed answer
     # Input
     max_article_chars: int = 250_000  # about 40,000 words; longer input is refused, not truncated
     # Redis
@@ -114,6 +124,9 @@ class Settings:
             llm_max_attempts=_int(env, "FACTCHECK_LLM_ATTEMPTS", cls.llm_max_attempts, minimum=1),
             llm_concurrency=_int(env, "FACTCHECK_LLM_CONCURRENCY", cls.llm_concurrency, minimum=1),
             batch_chars=_int(env, "FACTCHECK_BATCH_CHARS", cls.batch_chars, minimum=500),
+            llm_max_output_tokens=_int(env, "FACTCHECK_LLM_MAX_OUTPUT_TOKENS", cls.llm_max_output_tokens, minimum=16),
+            llm_deadline_seconds=_float(env, "FACTCHECK_LLM_DEADLINE", cls.llm_deadline_seconds),
+            llm_max_dropped_share=_share(env, "FACTCHECK_LLM_MAX_DROPPED_SHARE", cls.llm_max_dropped_share),
             max_article_chars=_int(env, "FACTCHECK_MAX_CHARS", cls.max_article_chars, minimum=100),
             redis_url=_str(env, "REDIS_URL"),
             cache_ttl_seconds=_int(env, "FACTCHECK_CACHE_TTL", cls.cache_ttl_seconds, minimum=1),

@@ -83,6 +83,7 @@ class Usage(BaseModel):
 class AnalysisResult(BaseModel):
     findings: list[Finding]
     usage: Usage = Field(default_factory=Usage)
+    model: str | None = None  # the model that answered, as the server named it (LLM only)
 
 
 class _ItemBase(BaseModel):

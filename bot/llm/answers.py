@@ -16,7 +16,6 @@ from bot.models import Usage
 log = logging.getLogger(__name__)
 
 PROMPT_NAME = "answer"
-MAX_ANSWER_TOKENS = 400  # the prompt asks for ~120 words; this only stops a runaway answer
 
 
 def answer_question(
@@ -29,7 +28,7 @@ def answer_question(
     """The model's plain-text answer and the tokens it cost. Raises AnalyzerError on failure."""
     prompt = load_prompt(PROMPT_NAME)
     messages = prompt.messages(article=article, checklist=checklist_summary, question=question)
-    sampling = {"temperature": 0} if llm_client.supports_temperature(settings.model) else {}
+    options = llm_client.request_options(prompt, settings, len(question))  # answer.md: a fixed limit
     usage = Usage()
     log.debug("qa: question of %d chars on an article of %d chars", len(question), len(article))
 
@@ -42,8 +41,8 @@ def answer_question(
             completion = client.chat.completions.create(
                 model=settings.model,
                 messages=messages,  # type: ignore[arg-type]
-                max_completion_tokens=MAX_ANSWER_TOKENS,
-                **sampling,
+                timeout=settings.llm_timeout_seconds,
+                **options,
             )
         except ValueError:  # a 200 whose body is not JSON (a non-compliant server)
             raise OutputError("malformed", "The response body was not valid JSON") from None

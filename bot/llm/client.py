@@ -2,7 +2,12 @@
 
 The SDK's own retries are off (``max_retries=0``): tenacity owns retries so that every attempt is
 counted, logged and bounded by ``settings.llm_max_attempts``, and so that bad model output
-(``OutputError``) is retried by the same policy as transport failures.
+(``OutputError``) is retried by the same policy as transport failures. A ``Control`` shared by one
+check bounds the retries further: each attempt's timeout shrinks to the check's remaining deadline,
+and once the check gives up (``control.cancel``) no further attempt starts and backoff sleeps end.
+
+The endpoint is named in messages and logs only as ``redact_url`` shows it: scheme, host, port and
+path, never credentials in the URL or a query string.
 """
 
 from __future__ import annotations
@@ -10,15 +15,18 @@ from __future__ import annotations
 import email.utils
 import logging
 import random
+import threading
 import time
+import urllib.parse
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import openai
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
-from bot.analyzers.base import AnalyzerError, FailureKind
+from bot.analyzers.base import AnalyzerError, Control, FailureKind
 from bot.config import Settings
+from bot.llm.prompts import Prompt
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +41,8 @@ RETRY_AFTER_MAX_SECONDS = 60.0  # a server asking for longer gets this; the next
 backoff_scale: float = 1.0
 sleep: Callable[[float], None] = time.sleep  # injectable for tests that want to record waits
 
-TRUNCATED_MAX_ATTEMPTS = 2  # the same input tends to overflow again: retry once, then give up
+# A truncated answer is not retried as it is: the same input overflows again. The engine splits the
+# section and asks again for each half.
 
 
 class OutputError(Exception):
@@ -59,8 +68,79 @@ def build_client(settings: Settings) -> openai.OpenAI:
     )
 
 
+def redact_url(url: str) -> str:
+    """``scheme://host[:port]/path`` at most: no user, password, query string or fragment."""
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:  # an unparseable URL (a bad port): show nothing of it
+        return "<invalid URL>"
+    if not parts.scheme or not host:
+        return "<invalid URL>"
+    host = f"[{host}]" if ":" in host else host
+    return f"{parts.scheme}://{host}{port}{parts.path}"
+
+
 def endpoint_label(settings: Settings) -> str:
-    return settings.openai_base_url or "openai"
+    """The endpoint as it may appear in messages, logs and cache keys."""
+    return redact_url(settings.openai_base_url) if settings.openai_base_url else "openai"
+
+
+def scrub(text: str, settings: Settings) -> str:
+    """``text`` with the configured base URL and API key replaced: error messages from the SDK or
+    a server may repeat them."""
+    if settings.openai_base_url:
+        text = text.replace(settings.openai_base_url.strip(), endpoint_label(settings))
+    if settings.openai_api_key and len(settings.openai_api_key) >= 8:
+        text = text.replace(settings.openai_api_key, "[API key]")
+    return text
+
+
+def request_options(prompt: Prompt, settings: Settings, input_chars: int) -> dict[str, Any]:
+    """Sampling arguments for one request: the prompt's temperature (when the model takes one) and
+    an output limit sized from the input, capped by ``FACTCHECK_LLM_MAX_OUTPUT_TOKENS``."""
+    options: dict[str, Any] = {
+        "max_completion_tokens": prompt.sampling.output_tokens(input_chars, settings.llm_max_output_tokens)
+    }
+    if prompt.sampling.temperature is not None and supports_temperature(settings.model):
+        options["temperature"] = prompt.sampling.temperature
+    return options
+
+
+def response_format(prompt: Prompt) -> dict[str, Any] | None:
+    """The prompt's schema as a strict ``json_schema`` response format (None without a schema)."""
+    if prompt.schema is None:
+        return None
+    return {"type": "json_schema", "json_schema": {"name": prompt.name, "strict": True, "schema": prompt.schema}}
+
+
+_reported_models: set[tuple[str, str]] = set()
+_reported_lock = threading.Lock()
+
+
+def note_answered_model(settings: Settings, answered: str | None) -> None:
+    """Warn once per process when the server answers as another model than the one configured
+    (llama.cpp, for one, ignores the requested name and answers with whatever it loaded)."""
+    if not answered or same_model(settings.model, answered):
+        return
+    with _reported_lock:
+        if (settings.model, answered) in _reported_models:
+            return
+        _reported_models.add((settings.model, answered))
+    log.warning(
+        "%s answered as model %r, not the configured %r (FACTCHECK_MODEL): checklists record the model that "
+        "answered",
+        endpoint_label(settings),
+        answered,
+        settings.model,
+    )
+
+
+def same_model(configured: str, answered: str) -> bool:
+    """OpenAI answers ``gpt-4o-mini`` with a dated snapshot (``gpt-4o-mini-2024-07-18``): the same model."""
+    configured, answered = configured.lower(), answered.lower()
+    return answered == configured or answered.startswith(configured + "-")
 
 
 def supports_temperature(model: str) -> bool:
@@ -88,7 +168,7 @@ def _insufficient_quota(exc: openai.RateLimitError) -> bool:
 
 def is_retryable(exc: BaseException) -> bool:
     if isinstance(exc, OutputError):
-        return exc.kind in ("malformed", "truncated")
+        return exc.kind == "malformed"
     if isinstance(exc, openai.RateLimitError):
         return not _insufficient_quota(exc)
     if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
@@ -136,10 +216,27 @@ def _status(exc: openai.APIStatusError) -> str:
     return f"HTTP {exc.status_code}" + (f" ({detail[:160]})" if detail else "")
 
 
+def _model_not_found(exc: openai.NotFoundError, settings: Settings) -> bool:
+    # OpenAI says code "model_not_found"; other servers name the model in the message. A 404 that
+    # says neither is the URL's fault (llama.cpp: "File Not Found").
+    body = exc.body if isinstance(exc.body, dict) else {}
+    code = str(body.get("code") or exc.code or "")
+    message = str(body.get("message") or "")
+    return "model" in code or settings.model.lower() in message.lower() or "model" in message.lower()
+
+
 def to_analyzer_error(exc: BaseException, *, attempts: int, settings: Settings) -> AnalyzerError:
     """One clear sentence for the final failure of a call."""
+    error = _to_analyzer_error(exc, attempts=attempts, settings=settings)
+    scrubbed = scrub(str(error), settings)
+    if scrubbed != str(error):
+        error.args = (scrubbed,)
+    return error
+
+
+def _to_analyzer_error(exc: BaseException, *, attempts: int, settings: Settings) -> AnalyzerError:
     tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
-    where = settings.openai_base_url or "the OpenAI API"
+    where = endpoint_label(settings) if settings.openai_base_url else "the OpenAI API"
     if isinstance(exc, AnalyzerError):
         return exc
     if isinstance(exc, OutputError):
@@ -151,7 +248,15 @@ def to_analyzer_error(exc: BaseException, *, attempts: int, settings: Settings) 
     if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
         return AnalyzerError("auth", f"{where} refused the credentials: {_status(exc)}; check OPENAI_API_KEY.")
     if isinstance(exc, openai.NotFoundError):
-        return AnalyzerError("config", f"{where} does not offer model {settings.model!r} to this key: {_status(exc)}.")
+        if _model_not_found(exc, settings):
+            return AnalyzerError(
+                "config", f"{where} does not offer model {settings.model!r} to this key: {_status(exc)}."
+            )
+        return AnalyzerError(
+            "config",
+            f"{where} answered HTTP 404 for /chat/completions: the base URL is wrong; set OPENAI_BASE_URL to the "
+            "server's OpenAI-compatible root (usually ending in /v1).",
+        )
     if isinstance(exc, openai.RateLimitError):
         if _insufficient_quota(exc):
             return AnalyzerError("rate_limit", f"The OpenAI account has run out of quota: {_status(exc)}.")
@@ -179,21 +284,35 @@ def to_analyzer_error(exc: BaseException, *, attempts: int, settings: Settings) 
 # --- the policy ---------------------------------------------------------------------------------
 
 
-def call_with_retries(settings: Settings, attempt: Callable[[], T], *, what: str = "LLM request") -> T:
+def attempt_timeout(settings: Settings, control: Control | None) -> float:
+    """The per-request timeout: ``FACTCHECK_LLM_TIMEOUT``, or less when the check's deadline is nearer."""
+    left = control.remaining() if control is not None else None
+    return settings.llm_timeout_seconds if left is None else max(0.1, min(settings.llm_timeout_seconds, left))
+
+
+def call_with_retries(
+    settings: Settings, attempt: Callable[[], T], *, what: str = "LLM request", control: Control | None = None
+) -> T:
     """Run ``attempt`` under the shared policy; raise AnalyzerError once it gives up.
 
-    ``attempt`` raises openai errors or ``OutputError``; anything else propagates unchanged.
+    ``attempt`` raises openai errors or ``OutputError``; anything else propagates unchanged. With a
+    ``control``, no attempt starts after it is cancelled or past its deadline, and waits end early.
     """
     scale = float(settings.extra.get("llm_backoff_scale", backoff_scale))
-    truncations = 0
     attempts = 0
+    stopped = control.stopped if control is not None else (lambda: False)
 
     def should_retry(exc: BaseException) -> bool:
-        nonlocal truncations
-        if isinstance(exc, OutputError) and exc.kind == "truncated":
-            truncations += 1
-            return truncations < TRUNCATED_MAX_ATTEMPTS
         return is_retryable(exc)
+
+    def stop(state: RetryCallState) -> bool:
+        return stop_after_attempt(settings.llm_max_attempts)(state) or stopped()
+
+    def pause(seconds: float) -> None:
+        if control is None:
+            sleep(seconds)
+        elif control.cancel.wait(min(seconds, max(0.0, control.remaining() or seconds))):
+            return  # cancelled while waiting: the next stop() check ends the call
 
     def wait(state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -201,32 +320,44 @@ def call_with_retries(settings: Settings, attempt: Callable[[], T], *, what: str
 
     def before_sleep(state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome else None
-        log.warning(
+        # INFO, not WARNING: an attempt that is retried is not yet a failure; the final one is
+        # reported once, by whoever decides what happens next (the engine, the thread answer).
+        log.info(
             "%s failed (attempt %d of %d): %s: %s; retrying in %.2f s",
             what,
             state.attempt_number,
             settings.llm_max_attempts,
             type(exc).__name__,
-            exc,
+            scrub(str(exc), settings)[:300],
             state.upcoming_sleep,
         )
 
     def counted() -> T:
         nonlocal attempts
+        if stopped():
+            raise _stopped_error(control)
         attempts += 1
         return attempt()
 
     retrying = Retrying(
-        stop=stop_after_attempt(settings.llm_max_attempts),
+        stop=stop,
         wait=wait,
         retry=retry_if_exception(should_retry),
         before_sleep=before_sleep,
-        sleep=lambda seconds: sleep(seconds),
+        sleep=pause,
         reraise=True,
     )
     try:
         return retrying(counted)
     except (openai.OpenAIError, OutputError) as exc:
+        if stopped() and is_retryable(exc):
+            raise _stopped_error(control) from exc  # it would have been retried but for the check's end
         error = to_analyzer_error(exc, attempts=attempts, settings=settings)
-        log.warning("%s gave up after %d attempt(s): %s", what, attempts, error)
+        log.debug("%s gave up after %d attempt(s): %s", what, attempts, error)
         raise error from exc
+
+
+def _stopped_error(control: Control | None) -> AnalyzerError:
+    if control is not None and control.cancel.is_set():
+        return AnalyzerError("cancelled", "The check stopped asking the LLM (another request already failed).")
+    return AnalyzerError("deadline", "The check ran out of time for the LLM (FACTCHECK_LLM_DEADLINE).", retryable=True)
