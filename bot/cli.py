@@ -44,6 +44,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     from bot.render import render_text
 
     text = _read_input(args.path, settings.max_article_chars)
+    if not args.verbose:  # `check` says an LLM failure itself, in one line: the engine's log would repeat it
+        logging.getLogger("bot.engine").setLevel(logging.ERROR)
     if not settings.llm_enabled and not args.offline:
         _say("OPENAI_API_KEY is not set: using the offline analyzer (rules and lexicons, no network).")
     try:
@@ -67,8 +69,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     except CheckFailed as exc:
         _say(f"the analysis failed: {exc}")
         return EXIT_FAILED
-    if checklist.stats.fallback_reason:
-        _say(f"the LLM failed ({checklist.stats.fallback_reason}); the offline analyzer stood in.")
+    if note := checklist.stats.fallback_note():
+        _say(note)  # the one line on stderr about it: the engine and the client log it below WARNING
     if args.json:
         sys.stdout.write(checklist.model_dump_json(indent=2) + "\n")
     else:
@@ -115,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+
     try:
         settings = Settings.from_env()
         return int(args.handler(args, settings))

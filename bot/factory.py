@@ -45,4 +45,6 @@ def build_engine(
         concurrency=settings.llm_concurrency,
         batch_chars=settings.batch_chars,
         max_chars=settings.max_article_chars,
+        max_dropped_share=settings.llm_max_dropped_share,
+        deadline_seconds=settings.llm_deadline_seconds or None,
     )

@@ -161,8 +161,11 @@ class MeteredAnalyzer:
     def __getattr__(self, attr: str) -> Any:  # anything else the engine or a test reads
         return getattr(self.inner, attr)
 
-    def analyze(self, text: str) -> Any:
-        return metered_llm_call(lambda: self.inner.analyze(text), lambda result: result.usage, self.on_tokens)
+    def analyze(self, text: str, control: Any = None) -> Any:
+        def call() -> Any:
+            return self.inner.analyze(text) if control is None else self.inner.analyze(text, control=control)
+
+        return metered_llm_call(call, lambda result: result.usage, self.on_tokens)
 
 
 def metered_llm_call(

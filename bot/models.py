@@ -128,6 +128,26 @@ class ChecklistStats(BaseModel):
     prompt_version: str | None = None
     fallback_reason: str | None = None  # why the offline analyzer stood in, if it did
     elapsed_ms: int = 0
+    model_answered: str | None = None  # the model the LLM server says answered (may differ from ``model``)
+    fallback_sections: int = 0  # LLM sections whose items the offline analyzer supplied instead
+    split_sections: int = 0  # sections cut off at their output limit and asked again in halves
+
+    def model_label(self) -> str | None:
+        """The model as a checklist shows it: only when the LLM made some of it, and with the name the
+        server answered with when that differs ("gpt-4o-mini, answered as smollm2-135m")."""
+        if not self.model or "llm" not in self.analyzer.split("+"):
+            return None
+        answered = self.model_answered
+        if answered and answered.lower() != self.model.lower() and not answered.lower().startswith(self.model.lower()):
+            return f"{self.model}, answered as {answered}"
+        return self.model
+
+    def fallback_note(self) -> str | None:
+        """Why and where the offline analyzer stood in, in one sentence (None if it did not)."""
+        if not self.fallback_reason:
+            return None
+        where = f" on {self.fallback_sections} section(s)" if "llm" in self.analyzer.split("+") else ""
+        return f"The offline analyzer stood in because the LLM failed{where}: {self.fallback_reason}"
 
 
 class Checklist(BaseModel):

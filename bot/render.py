@@ -32,11 +32,11 @@ def render_text(checklist: Checklist, width: int = 100) -> str:
     lines = [
         f"Fact-check checklist: {checklist.title}",
         f"{stats.items} items ({stats.claims} claims, {stats.sources} sources) · analyzer: {stats.analyzer}"
-        + (f" ({stats.model})" if stats.model else "")
+        + (f" ({shown})" if (shown := stats.model_label()) else "")
         + f" · {stats.chunks} sections, {stats.cache_hits} from cache",
     ]
-    if stats.fallback_reason:
-        lines.append(f"Note: the offline analyzer stood in because the LLM failed ({stats.fallback_reason}).")
+    if note := stats.fallback_note():
+        lines.append(f"Note: {note}")
     if stats.dropped_ungrounded:
         lines.append(f"Dropped {stats.dropped_ungrounded} item(s) whose quote is not in the article.")
     if not checklist.items:

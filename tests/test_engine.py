@@ -143,3 +143,23 @@ def test_duplicate_findings_collapse(redis_client):
     single = engine_for(ScriptedAnalyzer(), None).check(ARTICLE)
     doubled = engine_for(ScriptedAnalyzer(respond), redis_client).check(ARTICLE)
     assert len(doubled.items) == len(single.items)
+
+
+def test_offline_result_does_not_depend_on_the_llm_section_size(redis_client):
+    # Issue #12: 21 items at FACTCHECK_BATCH_CHARS=500, 19 at the default. The offline analyzer runs
+    # on its own fixed sections, as the primary and when it stands in for a failed LLM.
+    from tests.conftest import EXAMPLES
+
+    for path in sorted(EXAMPLES.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+
+        def spans(checklist):
+            return [(i.kind, i.start, i.end, i.priority) for i in checklist.items]
+
+        alone = {size: spans(Engine(OfflineAnalyzer(), batch_chars=size).check(text)) for size in (500, 8_000)}
+        assert alone[500] == alone[8_000], path.name
+        for size in (500, 8_000):
+            failing = ScriptedAnalyzer(fail_with=AnalyzerError("timeout", "no answer"))
+            stood_in = Engine(failing, fallback=OfflineAnalyzer(), batch_chars=size).check(text)
+            assert spans(stood_in) == alone[8_000], (path.name, size)
+            assert stood_in.stats.analyzer == "offline" and stood_in.stats.fallback_sections >= 1

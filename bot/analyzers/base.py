@@ -63,6 +63,8 @@ class Analyzer(Protocol):
     def analyze(self, text: str) -> AnalysisResult:
         """Find claims and sources in ``text``. Quotes must be verbatim substrings of ``text``.
 
-        Raises ``AnalyzerError`` when it cannot produce a result (after its own retries).
+        Raises ``AnalyzerError`` when it cannot produce a result (after its own retries). An analyzer
+        that calls a service also takes ``control: Control`` (the LLM does): the engine passes it to
+        any primary analyzer that is not the offline one.
         """
         ...

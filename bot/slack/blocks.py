@@ -231,17 +231,14 @@ def _summary_context(checklist: Checklist, statuses: dict[int, ItemStatus], vers
             f" · {_plural(len(checklist.items), 'item')}: {_plural(claims, 'claim')}, {_plural(sources, 'source')}"
         )
     analyzer = escape(stats.analyzer or "unknown")
-    if stats.model:
-        analyzer += f" ({escape_truncate(stats.model, 100)})"
+    if label := stats.model_label():
+        analyzer += f" ({escape_truncate(label, 100)})"
     lines.append(f"Analyzer: {analyzer}")
     if stats.fallback_reason and stats.fallback_reason.startswith(BUDGET_REASON_PREFIX):
         reason = stats.fallback_reason.removeprefix(BUDGET_REASON_PREFIX)
         lines.append(":information_source: The offline analyzer made this checklist. " + escape_truncate(reason, 300))
-    elif stats.fallback_reason:
-        lines.append(
-            ":warning: The offline analyzer stood in because the LLM failed: "
-            + escape_truncate(stats.fallback_reason, 300)
-        )
+    elif note := stats.fallback_note():
+        lines.append(":warning: " + escape_truncate(note, 360))
     if stats.dropped_ungrounded:
         lines.append(f":scissors: Dropped {stats.dropped_ungrounded} item(s) whose quote is not in the article.")
     return _context("\n".join(lines), block_id="fc_summary")
