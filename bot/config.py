@@ -74,7 +74,7 @@ class Settings:
     llm_max_attempts: int = 4  # tenacity attempts per request, the first included
     llm_concurrency: int = 2  # requests in flight for one article; match the server's slots (llama.cpp --parallel)
     batch_chars: int = 8_000  # paragraphs are packed into requests of at most this many characters
-    llm_max_output_tokens: int = 4096  # FACTCHECK_LLM_MAX_OUTPUT_TOKENS: cap on max_completion_tokens per request
+    llm_max_output_tokens: int = 16_384  # FACTCHECK_LLM_MAX_OUTPUT_TOKENS: cap on max_completion_tokens per request
     llm_deadline_seconds: float = 300.0  # FACTCHECK_LLM_DEADLINE: the LLM's whole share of one check
     llm_max_dropped_share: float = 0.5  # FACTCHECK_LLM_MAX_DROPPED_SHARE: more invented quotes = a failed answer
     # Input

@@ -241,6 +241,8 @@ class _Run:
         self.model_answered: str | None = None
         self._reasons: dict[str, str] = {}  # failure kind -> its first message, in order of occurrence
         self._failure: AnalyzerError | None = None  # once set, remaining sections skip the primary
+        self._truncation_error: AnalyzerError | None = None  # the first answer cut off even after halving
+        self._truncated_units = 0
         self._lock = threading.Lock()
         self._done = 0
 
@@ -263,10 +265,12 @@ class _Run:
         for batch, outcome in zip(batches, outcomes, strict=True):
             for position, index in enumerate(batch):
                 results[index] = outcome[position] if outcome is not None else None
+            if outcome is not None and None in outcome:  # some halves were still cut off
+                self._fell_back([i for i, r in zip(batch, outcome, strict=True) if r is None], self._truncation)
         return results
 
-    def _section(self, batch: list[int]) -> list[UnitResult] | None:
-        """One section: the LLM's accepted results, or None (the offline analyzer stands in)."""
+    def _section(self, batch: list[int]) -> list[UnitResult | None] | None:
+        """One section: per unit the LLM's accepted result or None (the offline analyzer stands in)."""
         units = [self.units[i] for i in batch]
         try:
             if self._failure is not None:
@@ -282,22 +286,23 @@ class _Run:
                 self._fail_hard(exc)
             self._fell_back(batch, self._failure or exc)
             return None
-        if self.engine.cache:
-            self.engine.cache.put_units(
-                self.engine.analyzer.cache_identity, [(u.text, r) for u, r in zip(units, results, strict=True)]
-            )
+        answered = [(u, r) for u, r in zip(units, results, strict=True) if r is not None]
+        if self.engine.cache and answered:
+            self.engine.cache.put_units(self.engine.analyzer.cache_identity, [(u.text, r) for u, r in answered])
         with self._lock:
-            self.primary_units += len(batch)
-            self._done += len(batch)
+            self.primary_units += len(answered)
+            self._done += len(answered)
         self._report()
         return results
 
-    def _accepted(self, units: list[Unit]) -> list[UnitResult]:
+    def _accepted(self, units: list[Unit]) -> list[UnitResult | None]:
         """The section's results once they pass the grounding test; asked again once if they do not."""
         problem = ""
         for _ in range(ANSWER_ATTEMPTS):
             results = self._ask(units, splits_left=TRUNCATION_SPLITS)
-            problem = self._judge(results)
+            if all(r is None for r in results):
+                raise _SectionFailed(self._truncation)  # every piece was cut off: nothing to judge
+            problem = self._judge([r for r in results if r is not None])
             if not problem:
                 return results
             log.info("section of %d unit(s): %s", len(units), problem)
@@ -317,8 +322,9 @@ class _Run:
             )
         return ""
 
-    def _ask(self, units: list[Unit], splits_left: int) -> list[UnitResult]:
-        """The LLM's results for ``units``; a truncated answer is asked again as two halves."""
+    def _ask(self, units: list[Unit], splits_left: int) -> list[UnitResult | None]:
+        """The LLM's results for ``units``. An answer cut off at its output limit is asked again as
+        two halves; a unit whose piece is still cut off gets None (the offline analyzer takes it)."""
         try:
             results, usage, model = analyze_units(self.engine.analyzer, units, self.control)
         except AnalyzerError as exc:
@@ -327,15 +333,30 @@ class _Run:
                 raise
             halves = _halves(units) if splits_left > 0 else None
             if halves is None:
-                raise _SectionFailed(exc) from exc
+                self._note_truncation(units, exc)
+                return [None] * len(units)
             with self._lock:
                 self.split_sections += 1
             log.info("section of %d chars was cut off at its output limit: asking for its halves", _chars(units))
             first, second = halves
-            merged = self._ask(first, splits_left - 1) + self._ask(second, splits_left - 1)
-            return _merge_pieces(units, first + second, merged)
+            pieces = self._ask(first, splits_left - 1) + self._ask(second, splits_left - 1)
+            return _merge_pieces(units, first + second, pieces)
         self._add(usage, model)
-        return results
+        return list(results)
+
+    def _note_truncation(self, units: list[Unit], exc: AnalyzerError) -> None:
+        with self._lock:
+            if self._truncation_error is None:
+                self._truncation_error = AnalyzerError(
+                    "truncated",
+                    f"{exc} (even for a section of {_chars(units):,} characters; "
+                    "FACTCHECK_LLM_MAX_OUTPUT_TOKENS, FACTCHECK_BATCH_CHARS)",
+                )
+            self._truncated_units += len(units)
+
+    @property
+    def _truncation(self) -> AnalyzerError:
+        return self._truncation_error or AnalyzerError("truncated", "The model's answer was cut off")
 
     def _add(self, usage: Usage, model: str | None) -> None:
         with self._lock:
@@ -411,13 +432,18 @@ def _halves(units: list[Unit]) -> tuple[list[Unit], list[Unit]] | None:
     return [Unit(unit.start, unit.start + len(head), head)], [Unit(unit.start + cut + skipped, unit.end, tail)]
 
 
-def _merge_pieces(units: list[Unit], pieces: list[Unit], results: list[UnitResult]) -> list[UnitResult]:
+def _merge_pieces(
+    units: list[Unit], pieces: list[Unit], results: list[UnitResult | None]
+) -> list[UnitResult | None]:
     """Results for ``pieces`` (whole units, or parts of one unit) -> results for ``units``."""
     if len(pieces) == len(units):
         return results
     (unit,) = units  # pieces of one unit: shift each finding to the unit's own offsets
+    if any(r is None for r in results):
+        return [None]  # a unit is the LLM's whole or not at all
     merged = UnitResult([])
     for piece, result in zip(pieces, results, strict=True):
+        assert result is not None
         shift = piece.start - unit.start
         merged.dropped += result.dropped
         for finding in result.findings:

@@ -115,6 +115,26 @@ def response_format(prompt: Prompt) -> dict[str, Any] | None:
     return {"type": "json_schema", "json_schema": {"name": prompt.name, "strict": True, "schema": prompt.schema}}
 
 
+class _RedactURLs(logging.Filter):
+    """httpx(2) logs each request's URL at INFO ("HTTP Request: POST http://user:pass@host/v1/..."):
+    show it as ``redact_url`` does, so credentials in OPENAI_BASE_URL never reach the logs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and record.args:
+            record.args = tuple(
+                redact_url(str(arg)) if type(arg).__name__ == "URL" or _looks_like_url(arg) else arg
+                for arg in record.args
+            )
+        return True
+
+
+def _looks_like_url(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(("http://", "https://"))
+
+
+for _name in ("httpx", "httpx2"):  # the HTTP library the openai client uses (httpx2 since openai 3)
+    logging.getLogger(_name).addFilter(_RedactURLs())
+
 _reported_models: set[tuple[str, str]] = set()
 _reported_lock = threading.Lock()
 

@@ -9,8 +9,8 @@ File format::
     name: checklist
     version: 2
     temperature: 0                      # optional; dropped for models that reject it
-    output_base_tokens: 256             # the output limit sent with each request is
-    output_tokens_per_input_token: 3    #   base + per-token x (input characters / 4), capped by settings
+    output_base_tokens: 512             # the output limit sent with each request is
+    output_tokens_per_input_token: 6    #   base + per-token x (input characters / 4), capped by settings
     schema: checklist.schema.json       # optional: strict json_schema response format
     ---
     ## system

@@ -162,7 +162,7 @@ def test_sampling_lives_in_the_header() -> None:
     checklist, answer = load_prompt("checklist").sampling, load_prompt("answer").sampling
     assert checklist.temperature == 0 and answer.temperature == 0
     assert answer.output_tokens(10_000) == 400  # a fixed limit
-    assert checklist.output_tokens(400) == 256 + 3 * 100
+    assert checklist.output_tokens(400) == 512 + 6 * 100
     assert checklist.output_tokens(8_000, cap=4096) == 4096
     assert load_prompt("answer").schema is None
 
