@@ -15,6 +15,7 @@ from __future__ import annotations
 import email.utils
 import logging
 import random
+import re
 import threading
 import time
 import urllib.parse
@@ -87,11 +88,15 @@ def endpoint_label(settings: Settings) -> str:
     return redact_url(settings.openai_base_url) if settings.openai_base_url else "openai"
 
 
+_URL = re.compile(r"\bhttps?://[^\s\"'<>()]+")
+
+
 def scrub(text: str, settings: Settings) -> str:
-    """``text`` with the configured base URL and API key replaced: error messages from the SDK or
-    a server may repeat them."""
+    """``text`` with every URL shown as ``redact_url`` shows it and the API key replaced: error
+    messages from the SDK or a server may repeat them."""
     if settings.openai_base_url:
         text = text.replace(settings.openai_base_url.strip(), endpoint_label(settings))
+    text = _URL.sub(lambda m: redact_url(m.group(0)), text)
     if settings.openai_api_key and len(settings.openai_api_key) >= 8:
         text = text.replace(settings.openai_api_key, "[API key]")
     return text

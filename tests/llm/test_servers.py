@@ -217,3 +217,13 @@ def test_credentials_in_the_base_url_never_reach_the_checklist_or_logs(server, r
     assert checklist.stats.fallback_reason and f"http://127.0.0.1:{port}/v1" in checklist.stats.fallback_reason
     for secret in ("s3cret", "svc:", "tok123", "sk-wrong-key-123"):
         assert secret not in everything
+
+
+def test_scrub_redacts_any_url_and_the_key() -> None:
+    from bot.llm.client import scrub
+
+    settings = Settings(openai_api_key="sk-secret-key-1", openai_base_url="https://u:p@h.example/v1?k=1")
+    text = "Failed https://u:p@h.example/v1/chat/completions?k=1 with sk-secret-key-1 (https://u:p@h.example/v1?k=1)"
+    shown = scrub(text, settings)
+    assert "u:p" not in shown and "k=1" not in shown and "sk-secret" not in shown
+    assert "https://h.example/v1/chat/completions" in shown and "(https://h.example/v1)" in shown
