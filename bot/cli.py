@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 import time
+from collections.abc import Iterator
 from typing import BinaryIO
 
 import redis
@@ -14,6 +16,19 @@ from bot.config import ConfigError, Settings
 from bot.text import MAX_INPUT_BYTES_FACTOR, InputError, decode_input
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+@contextlib.contextmanager
+def _quiet(logger: str, *, unless: bool) -> Iterator[None]:
+    """Raise ``logger`` to ERROR for the block (not with --verbose), then restore it."""
+    target = logging.getLogger(logger)
+    previous = target.level
+    if not unless:
+        target.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        target.setLevel(previous)
 
 
 def _say(message: str) -> None:
@@ -39,13 +54,16 @@ def _read_input(path: str | None, max_chars: int) -> str:
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    text = _read_input(args.path, settings.max_article_chars)
+    with _quiet("bot.engine", unless=args.verbose):  # `check` says an LLM failure itself, in one line
+        return _check(args, settings, text)
+
+
+def _check(args: argparse.Namespace, settings: Settings, text: str) -> int:
     from bot.engine import CheckFailed, Progress
     from bot.factory import build_engine
     from bot.render import render_text
 
-    text = _read_input(args.path, settings.max_article_chars)
-    if not args.verbose:  # `check` says an LLM failure itself, in one line: the engine's log would repeat it
-        logging.getLogger("bot.engine").setLevel(logging.ERROR)
     if not settings.llm_enabled and not args.offline:
         _say("OPENAI_API_KEY is not set: using the offline analyzer (rules and lexicons, no network).")
     try:
@@ -78,6 +96,14 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import doctor
+
+    # The report says what failed; the engine's and the client's logs would repeat it.
+    with _quiet("bot", unless=args.verbose):
+        return doctor.main(settings, args.example, lambda line: print(line, flush=True), _say)
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.slack.server import serve
 
@@ -100,6 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print one JSON object (the checklist) and nothing else")
     check.add_argument("--offline", action="store_true", help="use the offline analyzer even if an LLM is set up")
     check.set_defaults(handler=cmd_check)
+
+    doctor = commands.add_parser(
+        "doctor", help="check the configured LLM endpoint: structured output, model, speed, an example checklist"
+    )
+    doctor.add_argument("example", nargs="?", help="an article to try (default: examples/harbour-strike.txt)")
+    doctor.set_defaults(handler=cmd_doctor)
 
     serve = commands.add_parser("serve", help="run the Slack app (HTTP, or Socket Mode with SLACK_APP_TOKEN)")
     serve.set_defaults(handler=cmd_serve)

@@ -156,6 +156,8 @@ class Engine:
             model_answered=run.model_answered,
             fallback_sections=run.fallback_sections,
             split_sections=run.split_sections,
+            llm_quotes=run.quotes_returned,
+            llm_quotes_dropped=run.quotes_dropped,
         )
         return _checklist(text, items, stats)
 
@@ -243,6 +245,8 @@ class _Run:
         self._failure: AnalyzerError | None = None  # once set, remaining sections skip the primary
         self._truncation_error: AnalyzerError | None = None  # the first answer cut off even after halving
         self._truncated_units = 0
+        self.quotes_returned = 0  # every quote of every LLM answer judged, failed answers included
+        self.quotes_dropped = 0
         self._lock = threading.Lock()
         self._done = 0
 
@@ -312,6 +316,9 @@ class _Run:
         grounded = sum(len(r.findings) for r in results)
         dropped = sum(r.dropped for r in results)
         returned = grounded + dropped
+        with self._lock:
+            self.quotes_returned += returned
+            self.quotes_dropped += dropped
         if not returned:
             return ""  # nothing to check is a valid answer
         share = self.engine.max_dropped_share
@@ -349,8 +356,8 @@ class _Run:
             if self._truncation_error is None:
                 self._truncation_error = AnalyzerError(
                     "truncated",
-                    f"{exc} (even for a section of {_chars(units):,} characters; "
-                    "FACTCHECK_LLM_MAX_OUTPUT_TOKENS, FACTCHECK_BATCH_CHARS)",
+                    f"The model's answer was cut off at its output limit, even for a section of {_chars(units):,} "
+                    "characters (FACTCHECK_LLM_MAX_OUTPUT_TOKENS, FACTCHECK_BATCH_CHARS).",
                 )
             self._truncated_units += len(units)
 

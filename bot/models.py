@@ -131,6 +131,8 @@ class ChecklistStats(BaseModel):
     model_answered: str | None = None  # the model the LLM server says answered (may differ from ``model``)
     fallback_sections: int = 0  # LLM sections whose items the offline analyzer supplied instead
     split_sections: int = 0  # sections cut off at their output limit and asked again in halves
+    llm_quotes: int = 0  # quotes in every LLM answer this check judged, failed answers included
+    llm_quotes_dropped: int = 0  # of those, quotes not found in the article
 
     def model_label(self) -> str | None:
         """The model as a checklist shows it: only when the LLM made some of it, and with the name the

@@ -234,7 +234,7 @@ def backoff_seconds(attempt: int, exc: BaseException | None, scale: float = 1.0)
     return (base + random.uniform(0, base / 2)) * scale
 
 
-def _status(exc: openai.APIStatusError) -> str:
+def status_text(exc: openai.APIStatusError) -> str:
     # The API's own error message, without the SDK's "Error code: 401 - " prefix.
     body = exc.body if isinstance(exc.body, dict) else {}
     detail = body.get("message") if isinstance(body.get("message"), str) else exc.message
@@ -271,11 +271,11 @@ def _to_analyzer_error(exc: BaseException, *, attempts: int, settings: Settings)
     if isinstance(exc, openai.ContentFilterFinishReasonError):
         return AnalyzerError("refusal", "The provider's content filter blocked the answer.")
     if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
-        return AnalyzerError("auth", f"{where} refused the credentials: {_status(exc)}; check OPENAI_API_KEY.")
+        return AnalyzerError("auth", f"{where} refused the credentials: {status_text(exc)}; check OPENAI_API_KEY.")
     if isinstance(exc, openai.NotFoundError):
         if _model_not_found(exc, settings):
             return AnalyzerError(
-                "config", f"{where} does not offer model {settings.model!r} to this key: {_status(exc)}."
+                "config", f"{where} does not offer model {settings.model!r} to this key: {status_text(exc)}."
             )
         return AnalyzerError(
             "config",
@@ -284,7 +284,7 @@ def _to_analyzer_error(exc: BaseException, *, attempts: int, settings: Settings)
         )
     if isinstance(exc, openai.RateLimitError):
         if _insufficient_quota(exc):
-            return AnalyzerError("rate_limit", f"The OpenAI account has run out of quota: {_status(exc)}.")
+            return AnalyzerError("rate_limit", f"The OpenAI account has run out of quota: {status_text(exc)}.")
         return AnalyzerError("rate_limit", f"{where} kept rate-limiting the request ({tries}).", retryable=True)
     if isinstance(exc, openai.APITimeoutError):
         return AnalyzerError(
@@ -297,10 +297,10 @@ def _to_analyzer_error(exc: BaseException, *, attempts: int, settings: Settings)
     if isinstance(exc, openai.APIStatusError):
         if exc.status_code >= 500 or exc.status_code in (408, 409):
             return AnalyzerError(
-                "server", f"{where} kept failing: {_status(exc)} on the last of {tries}.", retryable=True
+                "server", f"{where} kept failing: {status_text(exc)} on the last of {tries}.", retryable=True
             )
         # 400/413/422...: the request itself was rejected (schema, size, parameters).
-        return AnalyzerError("config", f"{where} rejected the request: {_status(exc)}.")
+        return AnalyzerError("config", f"{where} rejected the request: {status_text(exc)}.")
     if isinstance(exc, openai.OpenAIError):
         return AnalyzerError("connection", f"The OpenAI client failed: {exc}")
     raise exc  # a bug, not an LLM failure: let it surface

@@ -14,6 +14,7 @@ from bot.analyzers.offline import OfflineAnalyzer
 from bot.config import Settings
 from bot.engine import Engine
 from bot.factory import build_engine
+from bot.llm import client as llm_client
 from bot.llm.client import redact_url
 from bot.render import render_text
 from tests.conftest import EXAMPLES
@@ -48,7 +49,8 @@ def server() -> Iterator[OpenAIStandIn]:
         yield s
 
 
-def test_the_model_that_answered_is_recorded_and_a_mismatch_reported_once(server, redis_client, caplog):
+def test_the_model_that_answered_is_recorded_and_a_mismatch_reported_once(server, redis_client, caplog, monkeypatch):
+    monkeypatch.setattr(llm_client, "_reported_models", set())  # "once" is per process
     caplog.set_level(logging.WARNING)
     engine = build_engine(settings_for(server), redis_client=redis_client)
     first = engine.check(HARBOUR)

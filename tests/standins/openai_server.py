@@ -25,7 +25,9 @@ behaviour on its own or all at once with ``OpenAIStandIn.like_llama_cpp()``:
   (off by default: the rule-based "model" is far wordier per sentence than a real one);
 - ``invent=True``: every quote invented (none is in the article);
 - ``slots=1``: requests queue behind one slot (the time queued counts in the client's timeout);
-- a wrong path (a base URL without ``/v1``) answers 404 ``File Not Found``, as llama.cpp does.
+- a wrong path (a base URL without ``/v1``) answers 404 ``File Not Found``, as llama.cpp does;
+- ``json_schema=False``: a server that refuses ``response_format`` ``json_schema`` with a 400
+  (llama-cpp-python's server takes only ``json_object``).
 """
 
 from __future__ import annotations
@@ -302,6 +304,7 @@ class OpenAIStandIn:
         slots: int | None = None,
         context_tokens: int = 8192,
         limit_output: bool = False,
+        json_schema: bool = True,
     ) -> None:
         self.api_key = api_key
         self.hallucinate = hallucinate
@@ -314,6 +317,7 @@ class OpenAIStandIn:
         self.answer_as = answer_as  # llama.cpp answers with its own model's name, whatever was asked
         self.loop = loop
         self.limit_output = limit_output or loop
+        self.json_schema = json_schema
         self.context_tokens = context_tokens
         self._slots = threading.BoundedSemaphore(slots) if slots else None
         self.busy = 0  # requests being generated right now (behind the slots)
@@ -511,6 +515,12 @@ class OpenAIStandIn:
                     self._send(404, {"error": error}, {})
                     return
 
+                if not standin.json_schema and (body.get("response_format") or {}).get("type") == "json_schema":
+                    with standin._lock:
+                        standin.requests.append(recorded)
+                    error = {"message": "response_format type json_schema is not supported", "code": 400}
+                    self._send(400, {"error": error | {"type": "invalid_request_error", "param": None}}, {})
+                    return
                 scripted = standin._next(recorded) or Scripted()
                 if scripted.delay and standin._stopping.wait(scripted.delay):
                     return
