@@ -12,7 +12,10 @@ exit 1 with one line when it does not.
 
 from __future__ import annotations
 
+import json
 import time
+import urllib.parse
+import urllib.request
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -107,6 +110,23 @@ def probe(settings: Settings) -> Probe:
     )
 
 
+def server_slots(settings: Settings) -> int | None:
+    """llama.cpp's ``GET /props`` ``total_slots`` (requests it generates at once), if the server has it."""
+    base = settings.openai_base_url
+    if not base:
+        return None
+    parts = urllib.parse.urlsplit(base)
+    if parts.username or parts.password:
+        return None  # do not send credentials anywhere else than the openai client does
+    root = base.rstrip("/").removesuffix("/v1")
+    try:  # no key sent: /props is public on llama.cpp, and the key is for the openai client alone
+        with urllib.request.urlopen(f"{root}/props", timeout=5) as response:
+            slots = json.loads(response.read(65_536)).get("total_slots")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return slots if isinstance(slots, int) and slots > 0 else None
+
+
 def _schema_verdict(content: str, finish: str | None) -> str:
     if finish == "length":
         return "accepted, but the answer was cut off at its output limit (it may loop inside the schema)"
@@ -161,6 +181,19 @@ def run(settings: Settings, example: Path | None, say: Callable[[str], None]) ->
         f"probe:      {result.seconds:.2f} s, {result.prompt_tokens} prompt + {result.completion_tokens} completion "
         f"tokens (limit {result.limit}), finish_reason {result.finish_reason}, about {speed:.0f} tokens/s"
     )
+    if result.completion_tokens > result.limit:
+        say(
+            f"note:       the server wrote {result.completion_tokens} tokens past the limit of {result.limit}: "
+            "it ignores max_completion_tokens, so a looping model is stopped only by FACTCHECK_LLM_TIMEOUT"
+        )
+    slots = server_slots(settings)
+    if slots is not None:
+        advice = (
+            "" if settings.llm_concurrency <= slots
+            else f"; FACTCHECK_LLM_CONCURRENCY is {settings.llm_concurrency}: requests will queue on the server and "
+            f"the wait counts in FACTCHECK_LLM_TIMEOUT, set it to {slots}"
+        )
+        say(f"server:     {slots} slot(s) (llama.cpp /props){advice}")
     if speed > 0:
         worst = settings.llm_max_output_tokens / speed
         if worst > settings.llm_timeout_seconds:

@@ -34,6 +34,7 @@ def test_a_good_endpoint(monkeypatch, capsys):
     assert "quotes not in the article: 0 of" in out and "(dropped share 0%)" in out
     assert "  offline:  19 items" in out
     assert "verdict:    usable" in out
+    assert "server:" not in out  # no /props: not llama.cpp, nothing said
 
 
 def test_a_small_local_model_as_llama_cpp_served_it(monkeypatch, capsys):
@@ -41,6 +42,7 @@ def test_a_small_local_model_as_llama_cpp_served_it(monkeypatch, capsys):
         code, out, _ = doctor(monkeypatch, capsys, **env_for(server))
     assert code == 0
     assert "model:      SmolLM2-135M-Instruct  <- not the configured 'gpt-4o-mini'" in out
+    assert "server:     1 slot(s) (llama.cpp /props); FACTCHECK_LLM_CONCURRENCY is 2" in out and "set it to 1" in out
     assert "0 quoting the text verbatim" in out
     assert "(dropped share 100%)" in out and "ungrounded:" in out
     assert "verdict:    the LLM's answers were all replaced by the offline analyzer" in out

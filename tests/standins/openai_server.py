@@ -24,7 +24,8 @@ behaviour on its own or all at once with ``OpenAIStandIn.like_llama_cpp()``:
   with usage; ``limit_output=True`` cuts any answer longer than the request's limit the same way
   (off by default: the rule-based "model" is far wordier per sentence than a real one);
 - ``invent=True``: every quote invented (none is in the article);
-- ``slots=1``: requests queue behind one slot (the time queued counts in the client's timeout);
+- ``slots=1``: requests queue behind one slot (the time queued counts in the client's timeout), and
+  ``GET /props`` says ``total_slots`` as llama.cpp does;
 - a wrong path (a base URL without ``/v1``) answers 404 ``File Not Found``, as llama.cpp does;
 - ``json_schema=False``: a server that refuses ``response_format`` ``json_schema`` with a 400
   (llama-cpp-python's server takes only ``json_object``).
@@ -319,6 +320,7 @@ class OpenAIStandIn:
         self.limit_output = limit_output or loop
         self.json_schema = json_schema
         self.context_tokens = context_tokens
+        self.slots = slots
         self._slots = threading.BoundedSemaphore(slots) if slots else None
         self.busy = 0  # requests being generated right now (behind the slots)
         self.max_busy = 0
@@ -486,6 +488,14 @@ class OpenAIStandIn:
                     self.wfile.write(raw)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a scripted timeout): nothing to answer
+
+            def do_GET(self) -> None:
+                # llama.cpp's server properties (at the root, beside /v1): only when it has slots
+                if self.path.rstrip("/") == "/props" and standin.slots:
+                    model = standin.answer_as or "standin"
+                    self._send(200, {"total_slots": standin.slots, "model_path": f"/models/{model}.gguf"}, {})
+                    return
+                self._send(404, {"error": {"code": 404, "message": "File Not Found", "type": "not_found_error"}}, {})
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
