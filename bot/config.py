@@ -34,10 +34,10 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
 
 
-def _share(env: Mapping[str, str], name: str, default: float) -> float:
+def _share(env: Mapping[str, str], name: str, default: float, maximum: float = 1.0) -> float:
     value = _float(env, name, default)
-    if not 0.0 <= value <= 1.0:
-        raise ConfigError(f"{name} must be between 0 and 1, got {value:g}")
+    if not 0.0 <= value <= maximum:
+        raise ConfigError(f"{name} must be between 0 and {maximum:g}, got {value:g}")
     return value
 
 
@@ -125,7 +125,7 @@ class Settings:
             llm_concurrency=_int(env, "FACTCHECK_LLM_CONCURRENCY", cls.llm_concurrency, minimum=1),
             batch_chars=_int(env, "FACTCHECK_BATCH_CHARS", cls.batch_chars, minimum=500),
             llm_max_output_tokens=_int(env, "FACTCHECK_LLM_MAX_OUTPUT_TOKENS", cls.llm_max_output_tokens, minimum=16),
-            llm_deadline_seconds=_float(env, "FACTCHECK_LLM_DEADLINE", cls.llm_deadline_seconds),
+            llm_deadline_seconds=_share(env, "FACTCHECK_LLM_DEADLINE", cls.llm_deadline_seconds, maximum=86_400),
             llm_max_dropped_share=_share(env, "FACTCHECK_LLM_MAX_DROPPED_SHARE", cls.llm_max_dropped_share),
             max_article_chars=_int(env, "FACTCHECK_MAX_CHARS", cls.max_article_chars, minimum=100),
             redis_url=_str(env, "REDIS_URL"),

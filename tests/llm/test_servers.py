@@ -118,6 +118,8 @@ def test_invented_quotes_are_a_failed_answer_retried_then_replaced_and_not_cache
     assert stats.analyzer == "offline" and stats.fallback_sections == 1
     assert stats.fallback_reason.startswith("ungrounded: 3 of the 3 quotes the model returned are not in the article")
     assert spans(checklist) == offline_spans(HARBOUR) and checklist.items
+    header = render_text(checklist).splitlines()[1]
+    assert "analyzer: offline ·" in header  # no "offline (model)": the model made none of it
     assert "Nothing to check was found" not in render_text(checklist)
     assert not again.stats.article_cache_hit and again.stats.fallback_sections == 1
 
@@ -229,3 +231,34 @@ def test_scrub_redacts_any_url_and_the_key() -> None:
     shown = scrub(text, settings)
     assert "u:p" not in shown and "k=1" not in shown and "sk-secret" not in shown
     assert "https://h.example/v1/chat/completions" in shown and "(https://h.example/v1)" in shown
+
+
+@pytest.mark.parametrize("batch_chars", [500, 8_000])
+def test_the_standing_in_offline_items_do_not_depend_on_the_section_size(redis_client, batch_chars):
+    with OpenAIStandIn.like_llama_cpp(invent=True) as server:
+        settings = settings_for(server, batch_chars=batch_chars)
+        checklist = build_engine(settings, redis_client=redis_client).check(HARBOUR)
+    assert checklist.stats.analyzer == "offline"
+    assert spans(checklist) == offline_spans(HARBOUR)
+
+
+def test_llm_settings_from_the_environment() -> None:
+    from bot.config import ConfigError
+
+    settings = Settings.from_env(
+        {
+            "FACTCHECK_LLM_MAX_OUTPUT_TOKENS": "1024",
+            "FACTCHECK_LLM_DEADLINE": "90",
+            "FACTCHECK_LLM_MAX_DROPPED_SHARE": "0.25",
+        }
+    )
+    assert (settings.llm_max_output_tokens, settings.llm_deadline_seconds, settings.llm_max_dropped_share) == (
+        1024,
+        90.0,
+        0.25,
+    )
+    defaults = Settings.from_env({})
+    assert (defaults.llm_concurrency, defaults.llm_max_output_tokens, defaults.llm_deadline_seconds) == (2, 16_384, 300)
+    assert defaults.llm_max_dropped_share == 0.5
+    with pytest.raises(ConfigError, match="FACTCHECK_LLM_MAX_DROPPED_SHARE must be between 0 and 1"):
+        Settings.from_env({"FACTCHECK_LLM_MAX_DROPPED_SHARE": "2"})
