@@ -244,7 +244,6 @@ class _Run:
         self._reasons: dict[str, str] = {}  # failure kind -> its first message, in order of occurrence
         self._failure: AnalyzerError | None = None  # once set, remaining sections skip the primary
         self._truncation_error: AnalyzerError | None = None  # the first answer cut off even after halving
-        self._truncated_units = 0
         self.quotes_returned = 0  # every quote of every LLM answer judged, failed answers included
         self.quotes_dropped = 0
         self._lock = threading.Lock()
@@ -322,7 +321,9 @@ class _Run:
         if not returned:
             return ""  # nothing to check is a valid answer
         share = self.engine.max_dropped_share
-        if grounded == 0 or dropped / returned > share:
+        if grounded == 0:
+            return f"none of the {returned} quotes the model returned is in the article"
+        if dropped / returned > share:
             return (
                 f"{dropped} of the {returned} quotes the model returned are not in the article "
                 f"(more than {share:.0%}: FACTCHECK_LLM_MAX_DROPPED_SHARE)"
@@ -335,7 +336,7 @@ class _Run:
         try:
             results, usage, model = analyze_units(self.engine.analyzer, units, self.control)
         except AnalyzerError as exc:
-            self._add(exc.usage, None)  # failed attempts were billed too
+            self._add(exc.usage, getattr(exc, "model", None))  # failed attempts were billed too
             if exc.kind != "truncated":
                 raise
             halves = _halves(units) if splits_left > 0 else None
@@ -359,7 +360,6 @@ class _Run:
                     f"The model's answer was cut off at its output limit, even for a section of {_chars(units):,} "
                     "characters (FACTCHECK_LLM_MAX_OUTPUT_TOKENS, FACTCHECK_BATCH_CHARS).",
                 )
-            self._truncated_units += len(units)
 
     @property
     def _truncation(self) -> AnalyzerError:
@@ -394,8 +394,11 @@ class _Run:
         with self._lock:
             self.fallback_units += len(batch)
             self.fallback_sections += 1
+            new = error.kind not in self._reasons
             self._reasons.setdefault(error.kind, str(error))
             self._done += len(batch)
+        if new and error is not self._failure:  # a hard failure was logged when the circuit opened
+            log.warning("the offline analyzer stands in for a section (%s): %s", error.kind, error)
         self._report()
 
     def fallback_reason(self) -> str | None:

@@ -22,6 +22,7 @@ class AnalyzerError(Exception):
         self.kind: FailureKind = kind
         self.retryable = retryable
         self.usage = Usage()  # what the failed attempts cost: every attempt is billed
+        self.model: str | None = None  # the model the server said answered, if one did
 
 
 class Control:

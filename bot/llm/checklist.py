@@ -157,22 +157,23 @@ class LLMAnalyzer:
             prompt_tokens, completion_tokens = llm_client.usage_from_raw(raw)
             usage.prompt_tokens += prompt_tokens
             usage.completion_tokens += completion_tokens
-            parsed, model = self._parse(raw)
-            if model:
+            if model := llm_client.model_from_raw(raw):  # also from an answer that is then refused
                 answered.append(model)
-            return parsed
+            return self._parse(raw)
 
         try:
             parsed = llm_client.call_with_retries(self._settings, attempt, what="checklist request", control=control)
         except AnalyzerError as exc:
             exc.usage = usage  # spent even though nothing came back
+            exc.model = answered[-1] if answered else None
+            llm_client.note_answered_model(self._settings, exc.model)
             raise
         model = answered[-1] if answered else None
         llm_client.note_answered_model(self._settings, model)
         return AnalysisResult(findings=to_findings(parsed), usage=usage, model=model)
 
     @staticmethod
-    def _parse(raw: Any) -> tuple[ChecklistResponse, str | None]:
+    def _parse(raw: Any) -> ChecklistResponse:
         try:
             completion = raw.parse()
         except ValueError:
@@ -194,7 +195,7 @@ class LLMAnalyzer:
         if not message.content:
             raise OutputError("malformed", "The model returned no content")
         try:
-            parsed = ChecklistResponse.model_validate_json(message.content)
+            return ChecklistResponse.model_validate_json(message.content)
         except pydantic.ValidationError as exc:
             # Covers invalid JSON as well as JSON that does not fit the schema. The message names the
             # first problem only: pydantic's full text echoes the (article-derived) input.
@@ -203,8 +204,6 @@ class LLMAnalyzer:
             raise OutputError(
                 "malformed", f"The model's output did not match the schema ({first['type']} at {where})"
             ) from None
-        model = getattr(completion, "model", None)
-        return parsed, model if isinstance(model, str) and model else None
 
 
 if __name__ == "__main__":  # print the schema the models describe, for prompts/checklist.schema.json

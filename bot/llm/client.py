@@ -183,6 +183,15 @@ def usage_from_raw(raw: Any) -> tuple[int, int]:
         return 0, 0
 
 
+def model_from_raw(raw: Any) -> str | None:
+    """The model a raw HTTP response says answered (``model``), even when its content is unusable."""
+    try:
+        model = raw.http_response.json().get("model")
+    except (ValueError, AttributeError, TypeError):
+        return None
+    return model if isinstance(model, str) and model else None
+
+
 # --- classification ---------------------------------------------------------------------------
 
 
