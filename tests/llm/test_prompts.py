@@ -140,11 +140,11 @@ def test_wheel_layout_reads_the_packaged_copy(tmp_path: Path) -> None:
     repo = Path(__file__).resolve().parents[2]
     shutil.copytree(repo / "bot", tmp_path / "bot", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(repo / "prompts", tmp_path / "bot" / "llm" / "prompts")
-    code = "from bot.llm.prompts import load_prompt; print(load_prompt('checklist').id)"
+    code = "from bot.llm.prompts import load_prompt; p = load_prompt('checklist'); print(p.id, bool(p.schema))"
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True, timeout=30
     )
-    assert out.stdout.strip() == "checklist-v1"
+    assert out.stdout.strip() == "checklist-v1 True"  # the schema file ships beside the prompt
 
 
 def test_checklist_schema_file_matches_the_validating_model() -> None:
