@@ -181,7 +181,9 @@ def metered_llm_call(
         return result
     except Exception as exc:
         usage = getattr(exc, "usage", None)
-        count_error(f"llm_{getattr(exc, 'kind', type(exc).__name__)}")
+        kind = getattr(exc, "kind", type(exc).__name__)
+        if kind != "cancelled":  # stopped by the check after another request failed: not an LLM error
+            count_error(f"llm_{kind}")
         raise
     finally:
         prompt = getattr(usage, "prompt_tokens", 0) or 0

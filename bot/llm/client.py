@@ -369,7 +369,7 @@ def call_with_retries(
     def counted() -> T:
         nonlocal attempts
         if stopped():
-            raise _stopped_error(control)
+            raise _stopped_error(control, settings)
         attempts += 1
         return attempt()
 
@@ -385,13 +385,17 @@ def call_with_retries(
         return retrying(counted)
     except (openai.OpenAIError, OutputError) as exc:
         if stopped() and is_retryable(exc):
-            raise _stopped_error(control) from exc  # it would have been retried but for the check's end
+            raise _stopped_error(control, settings) from exc  # it would have been retried but for the check's end
         error = to_analyzer_error(exc, attempts=attempts, settings=settings)
         log.debug("%s gave up after %d attempt(s): %s", what, attempts, error)
         raise error from exc
 
 
-def _stopped_error(control: Control | None) -> AnalyzerError:
+def _stopped_error(control: Control | None, settings: Settings) -> AnalyzerError:
     if control is not None and control.cancel.is_set():
         return AnalyzerError("cancelled", "The check stopped asking the LLM (another request already failed).")
-    return AnalyzerError("deadline", "The check ran out of time for the LLM (FACTCHECK_LLM_DEADLINE).", retryable=True)
+    return AnalyzerError(
+        "deadline",
+        f"The LLM did not finish within {settings.llm_deadline_seconds:g} s (FACTCHECK_LLM_DEADLINE).",
+        retryable=True,
+    )
