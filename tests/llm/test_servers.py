@@ -4,6 +4,8 @@ once, and an empty or invented answer is never a clean checklist."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 import time
 from collections.abc import Iterator
@@ -17,6 +19,8 @@ from bot.factory import build_engine
 from bot.llm import client as llm_client
 from bot.llm.client import redact_url
 from bot.render import render_text
+from bot.slack.blocks import checklist_messages
+from bot.slack.records import ThreadRecord
 from tests.conftest import EXAMPLES
 from tests.standins.openai_server import OpenAIStandIn, Scripted
 
@@ -218,7 +222,13 @@ def test_credentials_in_the_base_url_never_reach_the_checklist_or_logs(server, r
     settings = settings_for(server, openai_base_url=url, openai_api_key="sk-wrong-key-123")
     checklist = build_engine(settings, redis_client=redis_client).check(HARBOUR)
     logged = "\n".join(r.getMessage() for r in caplog.records)
-    everything = checklist.model_dump_json() + render_text(checklist) + logged
+    record = ThreadRecord(
+        checklist_id="C1:1.0", channel="C1", thread_ts="1.0", requested_by="U1", trigger="command",
+        article_id=checklist.article_id, title=checklist.title,
+    )
+    posted = json.dumps([dataclasses.asdict(m) for m in checklist_messages(checklist, record, {})])
+    assert f"http://127.0.0.1:{port}/v1" in posted  # the note is posted, with the endpoint redacted
+    everything = checklist.model_dump_json() + render_text(checklist) + logged + posted
     assert checklist.stats.fallback_reason and f"http://127.0.0.1:{port}/v1" in checklist.stats.fallback_reason
     for secret in ("s3cret", "svc:", "tok123", "sk-wrong-key-123"):
         assert secret not in everything
