@@ -131,8 +131,6 @@ def test_invented_quotes_are_a_failed_answer_retried_then_replaced_and_not_cache
 
 def test_a_dropped_share_above_the_threshold_fails_the_section(redis_client):
     def mostly_invented(body: dict) -> str:
-        import json
-
         item = {"claim": "x", "basis": "disputed_figure", "hedge_cues": [], "why": "w", "how_to_verify": "h",
                 "priority": "high"}
         real = "The union says about 3,200 members have joined the walkout"
