@@ -139,9 +139,9 @@ class ChecklistStats(BaseModel):
         server answered with when that differs ("gpt-4o-mini, answered as smollm2-135m")."""
         if not self.model or "llm" not in self.analyzer.split("+"):
             return None
-        answered = self.model_answered
-        if answered and answered.lower() != self.model.lower() and not answered.lower().startswith(self.model.lower()):
-            return f"{self.model}, answered as {answered}"
+        answered, asked = (self.model_answered or "").lower(), self.model.lower()
+        if answered and answered != asked and not answered.startswith(asked + "-"):  # a dated snapshot is the same
+            return f"{self.model}, answered as {self.model_answered}"
         return self.model
 
     def fallback_note(self) -> str | None:
