@@ -239,17 +239,14 @@ def _summary_context(checklist: Checklist, statuses: dict[int, ItemStatus], vers
             f" · {_plural(len(checklist.items), 'item')}: {_plural(claims, 'claim')}, {_plural(sources, 'source')}"
         )
     analyzer = escape(stats.analyzer or "unknown")
-    if stats.model:
-        analyzer += f" ({neutral_truncate(stats.model, 100)})"
+    if label := stats.model_label():
+        analyzer += f" ({neutral_truncate(label, 100)})"
     lines.append(f"Analyzer: {analyzer}")
     if stats.fallback_reason and stats.fallback_reason.startswith(BUDGET_REASON_PREFIX):
         reason = stats.fallback_reason.removeprefix(BUDGET_REASON_PREFIX)
         lines.append(":information_source: The offline analyzer made this checklist. " + neutral_truncate(reason, 300))
-    elif stats.fallback_reason:
-        lines.append(
-            ":warning: The offline analyzer stood in because the LLM failed: "
-            + neutral_truncate(stats.fallback_reason, 300)
-        )
+    elif note := stats.fallback_note():
+        lines.append(":warning: " + neutral_truncate(note, 360))
     if stats.dropped_ungrounded:
         lines.append(f":scissors: Dropped {stats.dropped_ungrounded} item(s) whose quote is not in the article.")
     return _context("\n".join(lines), block_id="fc_summary")

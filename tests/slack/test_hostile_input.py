@@ -21,8 +21,8 @@ import pytest
 import redis
 
 from bot.config import Settings
+from bot.llm.prompts import neutralise
 from bot.models import Checklist
-from bot.prompts import neutralise
 from bot.slack.mrkdwn import decode_incoming
 from bot.slack.state import checklist_id_for
 from standins.openai_server import OpenAIStandIn, article_of, default_responder
