@@ -50,6 +50,11 @@ def render_text(checklist: Checklist, width: int = 100) -> str:
         lines.append(textwrap.fill(f"“{item.quote}”", width, initial_indent=indent, subsequent_indent=indent))
         if isinstance(item, ClaimItem) and item.claim and item.claim != item.quote:
             lines.append(textwrap.fill(f"Claim: {item.claim}", width, initial_indent=indent, subsequent_indent=indent))
+        if isinstance(item, ClaimItem) and item.attribution:
+            who = f"Attributed to: “{item.attribution.text}” ({label(item.attribution.source_type)})"
+            lines.append(textwrap.fill(who, width, initial_indent=indent, subsequent_indent=indent))
+            if item.attribution.hedges:
+                lines.append(f"{indent}Hedges: " + ", ".join(f"“{h.text}”" for h in item.attribution.hedges))
         if isinstance(item, SourceItem) and item.source:
             lines.append(f"{indent}Source: {item.source.text}")
         if item.hedges:

@@ -50,6 +50,10 @@ def test_json_contract(tmp_path):
             assert text[hedge["start"] : hedge["end"]] == hedge["text"]
         if item["kind"] == "source" and item["source"]:
             assert text[item["source"]["start"] : item["source"]["end"]] == item["source"]["text"]
+        if item["kind"] == "claim" and (attribution := item["attribution"]):
+            assert text[attribution["start"] : attribution["end"]] == attribution["text"]
+            assert item["start"] <= attribution["start"] < attribution["end"] <= item["end"]
+            assert all(text[h["start"] : h["end"]] == h["text"] for h in attribution["hedges"])
 
 
 def test_stdin_and_second_run_from_cache(tmp_path):

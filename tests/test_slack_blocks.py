@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from slack_sdk.models.blocks import Block
 
-from bot.models import Checklist, ChecklistStats, ClaimItem, SourceItem, Span
+from bot.models import Attribution, Checklist, ChecklistStats, ClaimItem, SourceItem, Span
 from bot.slack.blocks import (
     MAX_BLOCKS,
     SlackMessage,
@@ -312,3 +312,13 @@ def test_status_message_stays_within_limits_when_everything_is_long() -> None:
     assert_within_limits(message)
     text = "\n".join(_texts(message.blocks))
     assert "more flagged: " in text and "more: " in text and "earlier entries not shown" in text
+
+
+def test_a_claim_shows_its_attribution() -> None:
+    quote = "The port handled 3 million containers, according to <people> close to the board."
+    attribution = Attribution(text="according to <people> close to the board", start=39, end=80,
+                              source_type="anonymous", hedges=[])
+    message = checklist_messages(_checklist([_claim(1, quote, attribution=attribution)]), RECORD, {})[0]
+    assert_within_limits(message)
+    text = "\n".join(_texts(message.blocks))
+    assert "*Attributed to:* “according to &lt;people&gt; close to the board” (anonymous)" in text

@@ -184,10 +184,14 @@ def _item_section_text(item: ClaimItem | SourceItem, status: ItemStatus) -> tupl
     details: list[str] = []
     if isinstance(item, ClaimItem) and item.claim and item.claim.strip() != item.quote.strip():
         details.append(f"*Claim:* {escape_truncate(item.claim, _FIELD_CAPS['claim'])}")
+    if isinstance(item, ClaimItem) and item.attribution:
+        who = escape_truncate(item.attribution.text, _FIELD_CAPS["source"])
+        details.append(f"*Attributed to:* “{who}” ({escape(label(item.attribution.source_type))})")
     if isinstance(item, SourceItem) and item.source:
         details.append(f"*Source cited:* {escape_truncate(item.source.text, _FIELD_CAPS['source'])}")
-    if item.hedges:
-        cues = ", ".join(f"“{h.text}”" for h in item.hedges)
+    hedges = item.hedges + (item.attribution.hedges if isinstance(item, ClaimItem) and item.attribution else [])
+    if hedges:
+        cues = ", ".join(dict.fromkeys(f"“{h.text}”" for h in hedges))
         details.append(f"*Hedges:* {escape_truncate(cues, _FIELD_CAPS['hedges'])}")
     if item.why:
         details.append(f"*Why:* {escape_truncate(item.why, _FIELD_CAPS['why'])}")

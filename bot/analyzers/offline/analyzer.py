@@ -31,7 +31,7 @@ from bot.analyzers.offline.hedges import WEAK_CUES, hedge_cues
 from bot.analyzers.offline.lexicons import ATTRIBUTIVE_WEASELS
 from bot.analyzers.offline.patterns import DATELINE
 from bot.analyzers.offline.sentences import split_sentences
-from bot.models import AnalysisResult, Finding, Priority, SourceType, Usage
+from bot.models import AnalysisResult, Finding, FoundAttribution, Priority, SourceType, Usage
 
 _SOURCE_PRIORITY: dict[SourceType, Priority] = {
     "anonymous": "high",
@@ -84,7 +84,11 @@ _CLAUSE_MARKS = ("—", "–", ";", "--")
 _CLAUSE_SPLIT = re.compile(r"\s+[—–]\s+|\s+--\s+|;\s+")
 _DETERMINERS = frozenset({"the", "The", "a", "A", "an", "An"})
 Hedge = tuple[int, int, bool, bool, bool]  # start, end, strong, shown to the editor, attributive weasel
-AttrSpan = tuple[int, int, SourceType]  # an attribution's start, end and source type
+AttrSpan = tuple[int, int, SourceType, int]  # an attribution's start, end, source type and index
+# The attribution a claim carries when several share its sentence: the one most in need of checking.
+_ATTRIBUTION_ORDER: tuple[SourceType, ...] = (
+    "anonymous", "second_hand", "vague_group", "explicitly_unverified", "self_citation", "named_on_record"
+)
 _T = TypeVar("_T")
 _NR_ANCHORS = ("respond", "reply", "return", "comment", "reached")  # str.find first: the phrase is rare
 _NON_RESPONSE = re.compile(
@@ -145,7 +149,7 @@ _PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you", "it", "who", "whic
 
 class OfflineAnalyzer:
     name = "offline"
-    RULES_VERSION = "rules-5"
+    RULES_VERSION = "rules-6"
 
     @property
     def cache_identity(self) -> str:
@@ -183,7 +187,9 @@ def analyze_text(text: str) -> list[Finding]:
     ]
     # The claims need only each attribution's span and type: as plain tuples, which the garbage
     # collector stops tracking, instead of keeping 100k+ tracked objects alive (and re-scanned).
-    by_sentence_attr = _by_sentence(attr_sentence, [(a.start, a.end, a.source_type) for a in attributions])
+    by_sentence_attr = _by_sentence(
+        attr_sentence, [(a.start, a.end, a.source_type, n) for n, a in enumerate(attributions)]
+    )
     unverified_sentences = {
         i for i, a in zip(attr_sentence, attributions, strict=True) if a.source_type == "explicitly_unverified"
     }
@@ -203,6 +209,8 @@ def analyze_text(text: str) -> list[Finding]:
     threshold = claims.THRESHOLD
     lowest = min(threshold - _MAX_BONUS, claims.ATTRIBUTIVE_FLOOR, claims.WEASEL_FLOOR)
     get_attrs, get_hedges = by_sentence_attr.get, by_sentence_hedge.get
+    claim_findings: list[Finding] = []
+    carried: set[int] = set()  # attributions a claim carries: no source item of their own
     for (s, e), i, sc, hint in zip(units, unit_sentence, scores, hints, strict=True):
         if sc < lowest:
             continue  # the common case: plainly not a claim, decided without building anything
@@ -215,9 +223,38 @@ def analyze_text(text: str) -> list[Finding]:
         unverified_next = i + 1 in unverified_sentences
         f = _claim_finding(text, low, s, e, sc, hint, attrs or (), hs or no_hedges, unverified_next)
         if f is not None:
-            findings.append(f)
+            if attrs and (own := _own_attribution(attrs, s, e)) is not None:
+                source = findings[own]  # the source finding of attribution n is findings[n]
+                f.__dict__["attribution"] = _attribution_of(source)
+                carried.add(own)
+            claim_findings.append(f)
+    if carried:
+        findings = [f for n, f in enumerate(findings) if n not in carried]
+    findings += claim_findings
     findings.sort(key=_OFFSET)  # every finding has its offset_hint set
     return findings
+
+
+_WEAKEST_FIRST = {t: n for n, t in enumerate(_ATTRIBUTION_ORDER)}
+
+
+def _own_attribution(attrs: Sequence[AttrSpan], s: int, e: int) -> int | None:
+    """The attribution a claim in ``text[s:e]`` rests on (the weakest inside it), by index."""
+    inside = [a for a in attrs if a[0] >= s and a[1] <= e]
+    if not inside:
+        return None
+    return min(inside, key=lambda a: _WEAKEST_FIRST[a[2]])[3]
+
+
+def _attribution_of(source: Finding) -> FoundAttribution:
+    """A source finding as the nested attribution of the claim that rests on it."""
+    return FoundAttribution.model_construct(
+        quote=source.quote,
+        source_type=source.source_type,
+        source_phrase=source.source_phrase,
+        hedge_cues=list(source.hedge_cues),
+        offset_hint=source.offset_hint,
+    )
 
 
 def _hedges_by_sentence(text: str, low: str, sentence_of: Callable[[int], int]) -> dict[int, tuple[Hedge, ...]]:
@@ -318,6 +355,7 @@ def _source_finding(text: str, a: Attribution, hedges: Sequence[Hedge]) -> Findi
             "how_to_verify": _SOURCE_HOW[a.source_type],
             "priority": _SOURCE_PRIORITY[a.source_type],
             "offset_hint": a.start,
+            "attribution": None,
         }
     )
 
@@ -400,7 +438,7 @@ def _claim_finding(
     bonus = 0.0
     if inside:
         if "explicitly_unverified" in types and any(
-            a_type == "explicitly_unverified" and a_start - s <= 4 for a_start, _, a_type in inside
+            a_type == "explicitly_unverified" and a_start - s <= 4 for a_start, _, a_type, _ in inside
         ):
             return None  # "We could not verify X": the source item says it; the claim is the sentence before
         named_only = types == _NAMED
@@ -456,6 +494,7 @@ def _claim_finding(
             "how_to_verify": _BASIS_HOW[basis],
             "priority": priority,
             "offset_hint": s,
+            "attribution": None,
         }
     )
 
@@ -465,7 +504,7 @@ def _claim_text(text: str, s: int, e: int, inside: Sequence[AttrSpan]) -> str:
     ("X, the Journal reported" → X; "officials told the Journal that X" → X). ``inside`` is in
     order of start, as the attributions are."""
     cs, ce = s, e
-    for a_start, a_end, _ in inside:
+    for a_start, a_end, _, _ in inside:
         if a_start < cs or a_end > ce or text.startswith(("'s ", "’s "), a_end):
             continue  # a possessive owner ("the council's own report found X") leaves the claim whole
         if a_start - cs >= ce - a_end:
