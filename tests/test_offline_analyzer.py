@@ -86,8 +86,8 @@ def test_wire_story_sources_and_claims() -> None:
     assert cost.basis in ("characterisation", "not_independently_verified", "disputed_figure")
     # A named person's quoted opinion is a source, not a high-priority claim.
     assert not any("pay freeze" in f.quote and f.priority == "high" for f in claims)
-    # The summary bullet that restates the body is not listed again as a claim.
-    assert not any(f.quote.startswith("- Dockworkers") for f in claims)
+    # Summary bullets are read like body sentences: the reader takes each away as a claim.
+    assert any(f.quote.startswith("- Dockworkers") for f in claims)
 
 
 def test_checklist_size_is_editor_sized() -> None:
@@ -200,7 +200,7 @@ def test_claim_text_ending_in_a_quotation_keeps_its_closing_quote_mark(mark: str
         ("RIVERTON (Meridian Wire) - Riverton's council on Thursday approved a $1.2 billion budget.",
          "Riverton's council on Thursday approved a $1.2 billion budget"),
         ("Two unnamed traders said exports fell 40 percent in March, although the ministry data do not show it.",
-         "exports fell 40 percent in March"),
+         "exports fell 40 percent in March, although the ministry data do not show it"),
         ("The Harbor Courier has reported previously that the city's debt rose by a third.",
          "the city's debt rose by a third"),
         ("The Harbor Courier reported last week that the city's debt rose by a third.",

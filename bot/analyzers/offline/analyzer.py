@@ -23,13 +23,15 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from operator import attrgetter
-from typing import NoReturn, TypeVar
+from typing import NamedTuple, NoReturn, TypeVar
 
 from bot.analyzers.offline import claims
-from bot.analyzers.offline.attribution import Attribution, find_attributions
+from bot.analyzers.offline.attribution import Attribution, classify, find_attributions
+from bot.analyzers.offline.basis import DISPUTE, claim_basis
 from bot.analyzers.offline.hedges import WEAK_CUES, hedge_cues
 from bot.analyzers.offline.lexicons import ATTRIBUTIVE_WEASELS
 from bot.analyzers.offline.patterns import DATELINE
+from bot.analyzers.offline.refine import closed, quote_spans, refine
 from bot.analyzers.offline.sentences import split_sentences
 from bot.models import AnalysisResult, Finding, FoundAttribution, Priority, SourceType, Usage
 
@@ -167,6 +169,10 @@ class OfflineAnalyzer:
         return AnalysisResult(findings=analyze_text(text), usage=Usage())
 
 
+def _classify(phrase: str) -> SourceType:
+    return classify(phrase, self_names=set())
+
+
 def analyze_text(text: str) -> list[Finding]:
     sentences = split_sentences(text)
     if not sentences:
@@ -176,7 +182,7 @@ def analyze_text(text: str) -> list[Finding]:
     sentence_of = partial(bisect_right, [s for s, _ in sentences[1:]])
 
     low = claims.lowered(text)
-    attributions = _dedupe_attributions(find_attributions(text, low=low))
+    attributions = _dedupe_attributions(refine(text, find_attributions(text, low=low), sentences, _classify))
     attr_sentence = list(map(sentence_of, [a.start for a in attributions]))  # in order: sorted by start
     by_sentence_hedge = _hedges_by_sentence(text, low, sentence_of)
     no_hedges: tuple[Hedge, ...] = ()
@@ -196,6 +202,8 @@ def analyze_text(text: str) -> list[Finding]:
     del attributions
 
     skip = _repeated_headings(text, low, sentences)
+    disputed = _disputed_sentences(text, sentences, sentence_of)
+    speaker_of = _quote_speakers(text, by_sentence_attr, sentence_of)
     # "did not respond to requests for comment" is process, not a claim to check: where it occurs.
     non_response = sorted(
         m.start()
@@ -216,12 +224,13 @@ def analyze_text(text: str) -> list[Finding]:
             continue  # the common case: plainly not a claim, decided without building anything
         attrs = get_attrs(i)
         hs = get_hedges(i)
-        if sc < threshold and not attrs and not hs:
+        if sc < threshold and not attrs and not hs and speaker_of(s, e) is None:
             continue
         if non_response and (j := bisect_left(non_response, s)) < len(non_response) and non_response[j] < e:
             continue
         unverified_next = i + 1 in unverified_sentences
-        f = _claim_finding(text, low, s, e, sc, hint, attrs or (), hs or no_hedges, unverified_next)
+        context = _ClaimContext(unverified_next, i in disputed, speaker_of(s, e) if not attrs else None)
+        f = _claim_finding(text, low, s, e, sc, hint, attrs or (), hs or no_hedges, context)
         if f is not None:
             if attrs and (own := _own_attribution(attrs, s, e)) is not None:
                 source = findings[own]  # the source finding of attribution n is findings[n]
@@ -255,6 +264,48 @@ def _attribution_of(source: Finding) -> FoundAttribution:
         hedge_cues=list(source.hedge_cues),
         offset_hint=source.offset_hint,
     )
+
+
+class _ClaimContext(NamedTuple):
+    """What a claim's neighbours say about it."""
+
+    unverified_next: bool  # the next sentence says the piece could not verify it
+    disputed: bool  # a dispute is stated in its sentence or the next one of its paragraph
+    quoted_by: SourceType | None  # the speaker's type, for a sentence inside an attributed quotation
+
+
+def _disputed_sentences(text: str, sentences: list[tuple[int, int]], sentence_of: Callable[[int], int]) -> set[int]:
+    """Sentences with a dispute cue, and those just before them in the same paragraph."""
+    out: set[int] = set()
+    for m in DISPUTE.finditer(text):
+        i = sentence_of(m.start())
+        out.add(i)
+        if i and "\n" not in text[sentences[i - 1][1] : sentences[i][0]]:
+            out.add(i - 1)
+    return out
+
+
+def _quote_speakers(
+    text: str, by_sentence_attr: dict[int, tuple[AttrSpan, ...]], sentence_of: Callable[[int], int]
+) -> Callable[[int, int], SourceType | None]:
+    """For a span, the type of the speaker of the quotation holding it: the attribution right after
+    the closing mark ('..., not emptied," the official said') or right before the opening one."""
+    spans: list[tuple[int, int, SourceType]] = []
+    for qs, qe in quote_spans(text):
+        if not closed(text, (qs, qe)):
+            qe = qs  # an unclosed quotation runs on to a later paragraph: only a speaker before it counts
+        for pos in (qe, qs - 1):
+            for a_start, a_end, a_type, _ in by_sentence_attr.get(sentence_of(pos), ()):
+                if (pos == qe and 0 <= a_start - qe <= 5) or (pos == qs - 1 and 0 <= qs - 1 - a_end <= 3):
+                    spans.append((qs - 1, qe + 1, a_type))
+                    break
+    starts = [q[0] for q in spans]
+
+    def speaker(s: int, e: int) -> SourceType | None:
+        j = bisect_right(starts, s) - 1
+        return spans[j][2] if j >= 0 and e <= spans[j][1] + 1 else None
+
+    return speaker
 
 
 def _hedges_by_sentence(text: str, low: str, sentence_of: Callable[[int], int]) -> dict[int, tuple[Hedge, ...]]:
@@ -373,9 +424,10 @@ def _repeated_headings(text: str, low: str, sentences: list[tuple[int, int]]) ->
     of headings (the first line, bullets) whose content words mostly occur in the body too."""
     # A first line is a headline only when it does not end like a sentence; bullets always count.
     first_s, first_e = sentences[0]
-    heads = [i for i, (s, _) in enumerate(sentences) if i and _BULLET.match(text, s)]
-    if text[first_e - 1] not in ".!?\"”'’)" or _BULLET.match(text, first_s):
-        heads.insert(0, 0)
+    # Summary bullets are read like body sentences: each is a claim the reader takes away.
+    heads = []
+    if text[first_e - 1] not in ".!?\"”'’)" and not _BULLET.match(text, first_s):
+        heads.append(0)
     if len(heads) > _MAX_HEADINGS:
         heads = heads[:_MAX_HEADINGS]
     spans = [sentences[i] for i in heads]
@@ -429,14 +481,15 @@ def _claim_finding(
     hint: int,
     attrs: Sequence[AttrSpan],
     hedges: Sequence[Hedge],
-    unverified_next: bool,
+    context: _ClaimContext,
 ) -> Finding | None:
-    """``unverified_next``: the next sentence has an explicitly-unverified attribution."""
     inside = [a for a in attrs if a[0] >= s and a[1] <= e] if attrs else ()
     types: set[str] | frozenset[str] = {a[2] for a in inside} if inside else _NO_TYPES
+    if not inside and context.quoted_by is not None:
+        types = {context.quoted_by}  # a sentence of a quotation whose speaker is named after it
     named_only = False
     bonus = 0.0
-    if inside:
+    if types:
         if "explicitly_unverified" in types and any(
             a_type == "explicitly_unverified" and a_start - s <= 4 for a_start, _, a_type, _ in inside
         ):
@@ -465,9 +518,8 @@ def _claim_finding(
         not (strong or attributive) or score <= floor or _PERSONAL.search(low, s, e)
     ):
         return None  # a speaker hedging their own view ("I think maybe we") is opinion, not a weasel
-    basis = claims.basis_for(_HINTS[hint], types) if types else _UNSOURCED_BASIS[hint]
-    if unverified_next and basis in ("disputed_figure", "comparison", "unsourced"):
-        basis = "not_independently_verified"
+    claim = _claim_text(text, s, e, inside)
+    basis = claim_basis(text[s:e], types, disputed=context.disputed, unverified_next=context.unverified_next)
     total = score + bonus + 0.3 * len(cues)
     priority: Priority
     if basis in ("anonymous_source", "not_independently_verified"):
@@ -485,7 +537,7 @@ def _claim_finding(
         {
             "kind": "claim",
             "quote": text[s:e],
-            "claim": _claim_text(text, s, e, inside),
+            "claim": claim,
             "basis": basis,
             "source_type": None,
             "source_phrase": None,
