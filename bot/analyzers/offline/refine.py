@@ -45,7 +45,8 @@ _NOT_SPEECH = frozenset(
     imagine imagined suspect suspected remember remembers recognize recognized realized realised intend
     intends plans planned aims aimed wished wish tried leads led chose welcomed celebrated embraced embrace
     defended defend defends dismissed appeared appears seemed seems continued continues offered offer offers
-    repeat repeated proposed pleaded posted published released
+    repeat repeated proposed pleaded posted published released spoke speaking talking talked call expected expects
+    expect
     """.split()  # noqa: SIM905
 )
 # Posting or publishing is a statement only when what is posted is one.
@@ -56,8 +57,16 @@ _POSTED_SPEECH = re.compile(
     r"samples?|photos?|pictures?|images?|documents?|claims?|reports?|recordings?|transcripts?|files?|data|records?|"
     r"screenshots?|material)\b"
 )
+_DOCUMENT_NOUNS = frozenset(
+    "poll polls survey surveys report reports study studies memo letter document documents data".split()  # noqa: SIM905
+)
+# A speaker label introduces an utterance: a quotation or a long line, not a headline's phrase.
+_LABELLED_SPEECH = re.compile(r"\s*(?:[\"“'‘]|[^\n]{100})")
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
-_SAID = frozenset({"said", "says", "told", "tells", "added", "wrote", "reported", "warned"})
+_SAID = frozenset(
+    """said says say told tells added wrote reported warned claimed claim claims suggested suggest noted announced
+    argued argues insisted insists called calls""".split()  # noqa: SIM905
+)
 _WHAT_CALLED = re.compile(r"\bwhat\s+$")
 
 
@@ -66,11 +75,6 @@ def _holds_view(stype: SourceType, src: str) -> bool:
     if stype == "vague_group":
         return True
     return stype in ("anonymous", "second_hand") and _head(src).endswith("s")
-
-
-def _ends_before(text: str, pos: int) -> bool:
-    """Whether a noun phrase ends just before ``pos`` (", who"): the relative pronoun's antecedent."""
-    return text[max(0, pos - 2) : pos].strip() in (",", "")
 
 
 # A statement not made: negated, modal or an infinitive between the speaker and the verb.
@@ -236,7 +240,7 @@ def refine(
     """The attributions an editor should see, typed by what the sentence says about them."""
     ctx = Context(text, sentences)
     out: list[Attribution] = []
-    for a in attrs:
+    for a in [*attrs, *_citing(text, attrs, classify)]:
         a = _whole(ctx, a)
         if a is None or _not_a_source(ctx, a):
             continue
@@ -304,8 +308,8 @@ def _not_a_source(ctx: Context, a: Attribution) -> bool:
         return True  # a headline's "X says": the body carries it
     if any(ds <= a.start < de for ds, de in ctx.datelines):
         return True  # "PORT ELLIS (Wire) -": the piece's own dateline
-    if cue == ":" and (src.isupper() or "’s" in src or "'s" in src):
-        return True  # a heading ("ISSUES FOUND:", "Editor's Note:"), not a speaker
+    if cue == ":" and (src.isupper() or "’s" in src or "'s" in src or not _LABELLED_SPEECH.match(text, a.end)):
+        return True  # a heading ("ISSUES FOUND:", "Editor's Note:", "Poll: ..."), not a speaker
     if a.source_type == "explicitly_unverified":
         return False
     if _SPEECH_IN_SOURCE.search(src):
@@ -314,9 +318,10 @@ def _not_a_source(ctx: Context, a: Attribution) -> bool:
     aux = text[a.src_end : cue_at].rsplit(",", 1)[-1] if a.src_end <= cue_at else ""
     if len(aux) <= 30 and _NOT_MADE.search(aux):
         return True  # "has not said", "will say", "would have to tell": nothing said yet
-    if src.lower() in _RELATIVE_PRONOUNS and (cue not in _SAID or _ends_before(text, a.src_start)):
+    if src.lower() in _RELATIVE_PRONOUNS and cue not in _SAID:
         return True  # "..., who asked not to be named": the clause of a source found already
-    if cue in ("called", "calls") and _WHAT_CALLED.search(text, max(0, a.src_start - 6), a.src_start):
+    if (cue in ("called", "calls") and src.lower() in _PRONOUNS
+            and _WHAT_CALLED.search(text, max(0, a.src_start - 6), a.src_start)):
         return True  # 'what she called "speculation"': a label in scare quotes, not a statement
     if (
         cue in _NOT_SPEECH
@@ -332,7 +337,9 @@ def _not_a_source(ctx: Context, a: Attribution) -> bool:
         return True  # "declined to comment" is the absence of a statement
     if cue.startswith("add") and _ADD_NOT_SPEECH.match(text, a.end):
         return True  # "will add about $96", "adds to the evidence"
-    if a.start == a.src_start and a.end == a.src_end:  # a bare noun ("analysts", "a former director")
+    if a.start == a.src_start and a.end == a.src_end and a.cue != "understood":  # a bare noun, no verb
+        if not _CAPITAL_WORD.search(src, 1) and _head(src) in _DOCUMENT_NOUNS:
+            return True  # "the poll", "a new survey": a document with no verb is not a speaker
         lead = text[max(0, a.start - 12) : a.start]
         if _OBJECT_BEFORE.search(lead):
             return True
@@ -470,6 +477,25 @@ _NOT_IN_SUBJECT = frozenset(
     to into on at by as but and or than then while
     """.split()  # noqa: SIM905
 )
+
+
+def _citing(text: str, attrs: list[Attribution], classify: Callable[[str], SourceType]) -> list[Attribution]:
+    """ "citing two employees at the company": whatever noun phrase follows, when the scan found none."""
+    taken = {a.start for a in attrs}
+    out = []
+    for m in _CITING.finditer(text):
+        if m.start() in taken:
+            continue
+        tail = _CITING_TAIL.match(text, m.end())
+        phrase = _TRAIL_THAT.sub("", tail.group()) if tail else ""
+        if len(phrase.split()) < 1:
+            continue
+        end = m.end() + len(phrase)
+        out.append(Attribution(m.start(), end, m.end(), end, "citing", classify(phrase)))
+    return out
+
+
+_CITING = re.compile(r"\b[Cc]iting\s+")
 
 
 def _understood(ctx: Context) -> list[Attribution]:
