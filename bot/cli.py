@@ -72,7 +72,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         sys.stdout.write(checklist.model_dump_json(indent=2) + "\n")
     else:
-        sys.stdout.write(render_text(checklist))
+        sys.stdout.write(render_text(checklist, sort=args.sort, min_priority=args.min_priority))
     return EXIT_OK
 
 
@@ -97,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("path", nargs="?", help="a UTF-8 text file, or - for standard input")
     check.add_argument("--json", action="store_true", help="print one JSON object (the checklist) and nothing else")
     check.add_argument("--offline", action="store_true", help="use the offline analyzer even if an LLM is set up")
+    check.add_argument("--sort", choices=["position", "priority"], default="position",
+                       help="show items in article order (default) or high priority first; numbers stay the same")
+    check.add_argument("--min-priority", choices=["low", "medium", "high"], default="low",
+                       help="show only items of this priority or higher (text view; --json always has all)")
     check.set_defaults(handler=cmd_check)
 
     serve = commands.add_parser("serve", help="run the Slack app (HTTP, or Socket Mode with SLACK_APP_TOKEN)")

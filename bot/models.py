@@ -178,6 +178,7 @@ class ChecklistStats(BaseModel):
     prompt_version: str | None = None
     fallback_reason: str | None = None  # why the offline analyzer stood in, if it did
     elapsed_ms: int = 0
+    note: str | None = None  # one line the reader must see about this check (e.g. the text is not English)
 
 
 class Checklist(BaseModel):

@@ -102,3 +102,26 @@ def test_unreachable_redis_url_is_one_line(tmp_path):
     # The cache is an optimisation: the check still completes, with a warning-free stdout.
     assert result.returncode == 0, result.stderr
     assert b"Traceback" not in result.stderr
+
+
+def test_sort_and_min_priority_keep_item_numbers(tmp_path):
+    path = EXAMPLES / "harbour-strike.txt"
+    full = json.loads(run(["check", str(path), "--json"], tmp_path).stdout)
+    priority = {item["number"]: item["priority"] for item in full["items"]}
+    out = run(["check", str(path), "--sort", "priority", "--min-priority", "medium"], tmp_path).stdout.decode()
+    shown = [int(line.split(".")[0]) for line in out.splitlines() if line[:3].strip().isdigit() and ". [" in line]
+    assert shown and all(priority[n] in ("high", "medium") for n in shown)
+    rank = {"high": 0, "medium": 1}
+    assert shown == sorted(shown, key=lambda n: (rank[priority[n]], n))  # numbers as in the full checklist
+    assert sum(1 for p in priority.values() if p == "low") == 0 or "not shown" in out
+
+
+def test_text_wraps_to_the_terminal_without_breaking_words(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Intro\n" + "Officials said the long-awaited, state-of-the-art bridge will cost "
+                       "$40 million and open in 2027, two engineers familiar with the plans said.\n", encoding="utf-8")
+    for columns in (50, 90):
+        out = run(["check", str(article)], tmp_path, COLUMNS=str(columns)).stdout.decode()
+        lines = out.splitlines()
+        assert max(len(line) for line in lines) <= columns
+        assert "state-of-the-art" in out and "long-awaited," in out  # hyphenated words kept on one line

@@ -27,7 +27,7 @@ from typing import NamedTuple, NoReturn, TypeVar
 
 from bot.analyzers.offline import claims, describe
 from bot.analyzers.offline.attribution import Attribution, classify, find_attributions
-from bot.analyzers.offline.basis import DISPUTE, claim_basis
+from bot.analyzers.offline.basis import DISPUTE, claim_basis, hedged_basis
 from bot.analyzers.offline.hedges import WEAK_CUES, hedge_cues
 from bot.analyzers.offline.lexicons import ATTRIBUTIVE_WEASELS
 from bot.analyzers.offline.patterns import DATELINE
@@ -478,7 +478,9 @@ def _claim_finding(
     claim = _claim_text(text, s, e, inside)
     basis = claim_basis(text[s:e], types, disputed=context.disputed, unverified_next=context.unverified_next)
     if named_only and basis == "unsourced":
-        return None  # a plain fact a named source states on the record: its source item says what to check
+        if not strong:
+            return None  # a plain fact a named source states on the record: its source item says what to check
+        basis = hedged_basis(text[s:e])  # attributed but hedged: never "no source"
     own = _own_attribution(inside, s, e) if inside else None
     own_type = own_phrase = own_src = None
     if own is not None:

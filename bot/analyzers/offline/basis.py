@@ -99,3 +99,11 @@ def claim_basis(
     if "vague_group" in source_types:
         return own or "anonymous_source"
     return own or "unsourced"
+
+
+def hedged_basis(claim: str) -> ClaimBasis:
+    """An attributed claim the piece hedges ("reportedly", "probably"): never "unsourced"."""
+    return "second_hand" if _HEARSAY.search(claim) else "characterisation"
+
+
+_HEARSAY = re.compile(r"\b(?:reportedly|allegedly|purportedly|supposedly|rumou?red|said\s+to\s+be)\b", re.IGNORECASE)

@@ -94,7 +94,7 @@ def _whose(src: str, via: str) -> str:
     """ "the Valley Post's reporting", or for unnamed reports "reports by outlets it does not name"."""
     name = _outlet(src, via)
     if _GENERIC_REPORTS.match(name):
-        return f"reports by outlets it does not name ({_q(name)})"
+        return "reports by outlets the piece does not name"
     return f"{_q(name)}'s reporting"
 
 
