@@ -11,7 +11,7 @@ from typing import BinaryIO
 import redis
 
 from bot.config import ConfigError, Settings
-from bot.text import MAX_INPUT_BYTES_FACTOR, InputError, decode_input
+from bot.text import MAX_INPUT_BYTES_FACTOR, InputError, decode_incoming, decode_input, looks_like_slack_markup
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -44,6 +44,9 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     from bot.render import render_text
 
     text = _read_input(args.path, settings.max_article_chars)
+    if looks_like_slack_markup(text):
+        text = decode_incoming(text)  # pasted from Slack: check what the editor saw, as the bot does
+        _say("the text carries Slack markup (mentions, links, &amp;): checked as Slack shows it.")
     if not settings.llm_enabled and not args.offline:
         _say("OPENAI_API_KEY is not set: using the offline analyzer (rules and lexicons, no network).")
     try:
@@ -67,6 +70,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     except CheckFailed as exc:
         _say(f"the analysis failed: {exc}")
         return EXIT_FAILED
+    if checklist.stats.note:
+        _say(checklist.stats.note)
     if checklist.stats.fallback_reason:
         _say(f"the LLM failed ({checklist.stats.fallback_reason}); the offline analyzer stood in.")
     if args.json:

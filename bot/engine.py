@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from bot.analyzers.base import Analyzer, AnalyzerError
+from bot.analyzers.offline.language import language_note
 from bot.cache import AnalysisCache, UnitResult
 from bot.grounding import Grounder
 from bot.models import Attribution, Checklist, ChecklistStats, ClaimItem, Finding, Item, SourceItem, Span, Usage
@@ -113,6 +114,8 @@ class Engine:
             prompt_version=self.analyzer.prompt_version,
             fallback_reason=run.fallback_reason,
         )
+        if "offline" in stats.analyzer:
+            stats.note = language_note(text)
         return Checklist(
             article_id=fingerprint(text)[:16], title=title_of(text), text_length=len(text), items=items, stats=stats
         )

@@ -33,6 +33,10 @@ Sort = Literal["position", "priority"]
 MIN_WIDTH, MAX_WIDTH = 40, 120  # narrower is unreadable; wider lines are hard to follow
 
 
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
 def label(value: str) -> str:
     return LABELS.get(value, value.replace("_", " "))
 
@@ -74,7 +78,8 @@ def render_text(
     lines = [
         _fill(f"Fact-check checklist: {checklist.title}", width, ""),
         _fill(
-            f"{stats.items} items ({stats.claims} claims, {stats.sources} sources; {counts['high']} high, "
+            f"{_n(stats.items, 'item')} ({_n(stats.claims, 'claim')}, {_n(stats.sources, 'source')}; "
+            f"{counts['high']} high, "
             f"{counts['medium']} medium, {counts['low']} low) · analyzer: {stats.analyzer}"
             + (f" ({stats.model})" if stats.model else "")
             + f" · {stats.chunks} sections, {stats.cache_hits} from cache",

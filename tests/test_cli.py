@@ -125,3 +125,15 @@ def test_text_wraps_to_the_terminal_without_breaking_words(tmp_path):
         lines = out.splitlines()
         assert max(len(line) for line in lines) <= columns
         assert "state-of-the-art" in out and "long-awaited," in out  # hyphenated words kept on one line
+
+
+def test_slack_markup_is_decoded_and_a_foreign_text_is_named(tmp_path):
+    wire = "Budget <!channel> row\n<@U123|bob> said the plan may cost about $3 billion &amp; more, officials said.\n"
+    result = run(["check", "-", "--json"], tmp_path, stdin=wire.encode())
+    checklist = json.loads(result.stdout)
+    assert checklist["title"] == "Budget @channel row" and b"Slack markup" in result.stderr
+    assert any("$3 billion & more" in item["quote"] for item in checklist["items"])
+    arabic = "قال مسؤولون كبار يوم الاثنين إن الخطة ستكلف المدينة نحو ثلاثة مليارات دولار على مدى عشر سنوات\n"
+    result = run(["check", "-", "--json"], tmp_path, stdin=(arabic * 3).encode())
+    note = json.loads(result.stdout)["stats"]["note"]
+    assert "Arabic script" in note and note.encode() in result.stderr

@@ -292,6 +292,8 @@ def _summary_context(checklist: Checklist, statuses: dict[int, ItemStatus], vers
             ":warning: The offline analyzer stood in because the LLM failed: "
             + escape_truncate(stats.fallback_reason, 300)
         )
+    if stats.note:
+        lines.append(":information_source: " + escape_truncate(stats.note, 300))
     if stats.dropped_ungrounded:
         lines.append(f":scissors: Dropped {stats.dropped_ungrounded} item(s) whose quote is not in the article.")
     return _context("\n".join(lines), block_id="fc_summary")
