@@ -156,7 +156,7 @@ def analyze_text(text: str) -> list[Finding]:
     del attributions
 
     skip = _repeated_headings(text, low, sentences)
-    disputed = _disputed_sentences(text, sentences, sentence_of)
+    disputed = _disputed_sentences(text, low, sentences, sentence_of)
     speaker_of = _quote_speakers(text, by_sentence_attr, sentence_of)
     # "did not respond to requests for comment" is process, not a claim to check: where it occurs.
     non_response = sorted(
@@ -233,10 +233,13 @@ class _ClaimContext(NamedTuple):
     source_phrase: Callable[[int], str | None]  # who an attribution cites, by its index
 
 
-def _disputed_sentences(text: str, sentences: list[tuple[int, int]], sentence_of: Callable[[int], int]) -> set[int]:
-    """Sentences with a dispute cue, and those just before them in the same paragraph."""
+def _disputed_sentences(
+    text: str, low: str, sentences: list[tuple[int, int]], sentence_of: Callable[[int], int]
+) -> set[int]:
+    """Sentences with a dispute cue, and those just before them in the same paragraph (``low``: the
+    lowercased text)."""
     out: set[int] = set()
-    for m in DISPUTE.finditer(text):
+    for m in DISPUTE.finditer(low):
         i = sentence_of(m.start())
         out.add(i)
         if i and "\n" not in text[sentences[i - 1][1] : sentences[i][0]]:

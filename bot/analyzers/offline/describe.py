@@ -43,8 +43,7 @@ _CONSEQUENCE = re.compile(
     r"hack\w*|million|billion|tax\w*|budget|poverty|war|troops|brigades?|artillery|attack\w*|crisis|withdraw\w*|"
     r"lawsuit|fines?|ban\w*|prices?|rates?|loss|losses|debt|bankrupt\w*|contamina\w*|outbreak|disease|risk|"
     r"evacuat\w*|ceasefire|sanctions?|strike)\b",
-    re.IGNORECASE,
-)
+)  # matched on lowercased text
 _PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you", "it", "who", "which"})
 _LABEL: dict[str, str] = {
     "anonymous": "an unnamed source",
@@ -142,7 +141,7 @@ def source_how(stype: SourceType, src: str, sentence: str, via: str = "") -> str
     if src.lower() in _PRONOUNS:
         return "Make sure the pronoun clearly points to the right named person; check the quote against the record."
     what = doc or "statement, recording or transcript"
-    fig = figure_in(sentence) if FIGURE.search(sentence) else None
+    fig = figure_in(sentence) if FIGURE.search(sentence.lower()) else None
     words = f"{_q(fig)} and the words" if fig else "the words"
     return f"Check {words} against {_q(src)}'s {what.removeprefix('the ')}{when}."
 
@@ -167,7 +166,7 @@ _BASIS_WHY: dict[str, str] = {
 def claim_why(basis: ClaimBasis, sentence: str, attribution: tuple[SourceType, str] | None,
               quoted_by: SourceType | None) -> str:
     """``attribution``: the type and the phrase of the attribution the claim carries."""
-    fig = figure_in(sentence) if FIGURE.search(sentence) else None
+    fig = figure_in(sentence) if FIGURE.search(sentence.lower()) else None
     if basis == "anonymous_source":
         return f"Rests on {_q(attribution[1])}, an unnamed source." if attribution else (
             "Rests on unnamed sources: part of a quotation from a source who is not named.")
@@ -196,7 +195,7 @@ def claim_why(basis: ClaimBasis, sentence: str, attribution: tuple[SourceType, s
 def claim_how(basis: ClaimBasis, sentence: str, attribution: tuple[SourceType, str] | None,
               src: str | None) -> str:
     """``src``: who is cited, as written, when the claim carries an attribution."""
-    fig = figure_in(sentence) if FIGURE.search(sentence) else None
+    fig = figure_in(sentence) if FIGURE.search(sentence.lower()) else None
     doc = document_in(sentence)
     date = date_in(sentence)
     it = _q(fig) if fig else "it"
@@ -230,8 +229,8 @@ def claim_priority(basis: ClaimBasis, sentence: str, own: SourceType | None, quo
     source = own or quoted_by
     if basis in ("anonymous_source", "second_hand", "not_independently_verified") or source in _WEAK:
         return "high"
-    specific = FIGURE.search(sentence) is not None
-    consequential = _CONSEQUENCE.search(sentence) is not None
+    specific = FIGURE.search(sentence.lower()) is not None
+    consequential = _CONSEQUENCE.search(sentence.lower()) is not None
     if source == "named_on_record":
         if basis == "disputed_figure" or (specific and consequential and basis in ("comparison", "prediction")):
             return "medium"
