@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from bot.analyzers.base import AnalyzerError
-from bot.models import AnalysisResult, Finding
+from bot.models import AnalysisResult, Finding, source_findings
 
 
 class _Analyzer(Protocol):
@@ -258,7 +258,11 @@ _UNCERTAIN_SOURCES = frozenset({"vague_group", "anonymous"})
 
 
 def is_uncertain(findings: Iterable[Finding]) -> bool:
-    return any(f.hedge_cues or f.source_type in _UNCERTAIN_SOURCES for f in findings)
+    return any(
+        f.hedge_cues or f.source_type in _UNCERTAIN_SOURCES
+        or (f.attribution is not None and f.attribution.source_type in _UNCERTAIN_SOURCES)
+        for f in findings
+    )
 
 
 def score_hedge(analyzer: _Analyzer, sentences: Sequence[str], labels: Sequence[bool]) -> Score:
@@ -297,8 +301,8 @@ def score_polnear(analyzer: _Analyzer, articles: Sequence[PolnearArticle], split
     for article in articles:
         text = article.text
         spans = [
-            sp for f in _findings(analyzer, text, errors)
-            if f.kind == "source" and (sp := source_span(text, f)) is not None
+            sp for f in source_findings(_findings(analyzer, text, errors))
+            if (sp := source_span(text, f)) is not None
         ]
         a, b, c, d = span_counts(spans, article.sources)
         pm, pt, gm, gt = pm + a, pt + b, gm + c, gt + d

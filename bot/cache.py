@@ -23,7 +23,7 @@ from bot.text import fingerprint
 
 log = logging.getLogger(__name__)
 
-PREFIX = "fc:cache:v1"
+PREFIX = "fc:cache:v2"  # v2: claims carry their attribution (entries of v1 lack it)
 
 
 @dataclass

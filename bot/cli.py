@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import logging
 import sys
 import textwrap
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 import redis
 
 from bot.config import ConfigError, Settings
-from bot.text import InputError
+from bot.text import InputError, decode_incoming, looks_like_slack_markup
 
 if TYPE_CHECKING:
     from bot.inputs.extract import ExtractedArticle
@@ -92,6 +93,10 @@ def _check(args: argparse.Namespace, settings: Settings, article: ExtractedArtic
     from bot.factory import build_engine
     from bot.render import render_text
 
+    if article.kind == "text" and looks_like_slack_markup(article.text):
+        # pasted from Slack: check what the editor saw, as the bot does
+        article = dataclasses.replace(article, text=decode_incoming(article.text))
+        _say("the text carries Slack markup (mentions, links, &amp;): checked as Slack shows it.")
     if not settings.llm_enabled and not args.offline:
         _say("OPENAI_API_KEY is not set: using the offline analyzer (rules and lexicons, no network).")
     try:
@@ -115,6 +120,8 @@ def _check(args: argparse.Namespace, settings: Settings, article: ExtractedArtic
     except CheckFailed as exc:
         _say(f"the analysis failed: {exc}")
         return EXIT_FAILED
+    if checklist.stats.note:
+        _say(checklist.stats.note)
     if note := checklist.stats.fallback_note():
         _say(note)  # the one line on stderr about it: the engine and the client log it below WARNING
     checklist = checklist.model_copy(update={"source": article.source, "text": article.text})
@@ -128,7 +135,7 @@ def _check(args: argparse.Namespace, settings: Settings, article: ExtractedArtic
     if args.json:
         sys.stdout.write(checklist.model_dump_json(indent=2) + "\n")
     else:
-        sys.stdout.write(render_text(checklist))
+        sys.stdout.write(render_text(checklist, sort=args.sort, min_priority=args.min_priority))
     return EXIT_OK
 
 
@@ -171,6 +178,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("path", nargs="?", metavar="PATH|URL|-", help="a file, an http(s) link, or - for stdin")
     check.add_argument("--json", action="store_true", help="print one JSON object (the checklist) and nothing else")
     check.add_argument("--offline", action="store_true", help="use the offline analyzer even if an LLM is set up")
+    check.add_argument("--sort", choices=["position", "priority"], default="position",
+                       help="show items in article order (default) or high priority first; numbers stay the same")
+    check.add_argument("--min-priority", choices=["low", "medium", "high"], default="low",
+                       help="show only items of this priority or higher (text view; --json always has all)")
     check.set_defaults(handler=cmd_check)
 
     doctor = commands.add_parser(

@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 import threading
@@ -28,9 +29,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from bot.analyzers.base import Analyzer, AnalyzerError, Control
+from bot.analyzers.offline.language import language_note
 from bot.cache import AnalysisCache, UnitResult
 from bot.grounding import Grounder
-from bot.models import Checklist, ChecklistStats, ClaimItem, Finding, Item, SourceItem, Span, Usage
+from bot.models import Attribution, Checklist, ChecklistStats, ClaimItem, Finding, Item, SourceItem, Span, Usage
 from bot.text import Unit, _cut_point, fingerprint, pack, prepare_text, split_units, title_of
 
 log = logging.getLogger(__name__)
@@ -169,6 +171,8 @@ def _checklist(text: str, items: list[Item], stats: ChecklistStats) -> Checklist
     stats.items = len(items)
     stats.claims = sum(1 for i in items if i.kind == "claim")
     stats.sources = stats.items - stats.claims
+    if "offline" in stats.analyzer:
+        stats.note = language_note(text)  # the offline rules read English only: say so, not "nothing found"
     return Checklist(
         article_id=fingerprint(text)[:16], title=title_of(text), text_length=len(text), items=items, stats=stats
     )
@@ -512,10 +516,11 @@ def ground_finding(finding: Finding, grounder: Grounder, offset: int = 0) -> Ite
     # Sub-spans are searched near the quote first (the same cue may occur elsewhere), then anywhere.
     near = (max(0, located.start - 300), min(len(text), located.end + 300))
 
-    def span(phrase: str | None) -> Span | None:
+    def span(phrase: str | None, hint: int | None = None) -> Span | None:
         if not phrase:
             return None
-        where = grounder.locate(phrase, hint=located.start, within=near) or grounder.locate(phrase, hint=located.start)
+        hint = located.start if hint is None else hint
+        where = grounder.locate(phrase, hint=hint, within=near) or grounder.locate(phrase, hint=hint)
         if where is None:
             return None
         return Span(text=text[where.start : where.end], start=where.start + offset, end=where.end + offset)
@@ -533,20 +538,48 @@ def ground_finding(finding: Finding, grounder: Grounder, offset: int = 0) -> Ite
     }
     if finding.kind == "source":
         return SourceItem(**common, source_type=finding.source_type or "anonymous", source=span(finding.source_phrase))
-    return ClaimItem(**common, claim=finding.claim or common["quote"], basis=finding.basis or "unsourced")
+    attribution = None
+    if finding.attribution is not None:
+        found = finding.attribution
+        # Within the claim's sentence first: the same phrase ("officials said") may recur nearby.
+        where = grounder.locate(found.quote, hint=found.offset_hint, within=(located.start, located.end))
+        where = where or grounder.locate(found.quote, hint=found.offset_hint or located.start, within=near)
+        if where is not None:
+            attribution = Attribution(
+                text=text[where.start : where.end],
+                start=where.start + offset,
+                end=where.end + offset,
+                source_type=found.source_type,
+                hedges=[s for s in (span(c, where.start) for c in dict.fromkeys(found.hedge_cues)) if s is not None],
+            )
+    return ClaimItem(
+        **common, claim=finding.claim or common["quote"], basis=finding.basis or "unsourced", attribution=attribution
+    )
 
 
 def _deduplicate(items: list[Item]) -> list[Item]:
-    """Keep one item per place: of two same-kind items that mostly overlap, the higher priority one."""
+    """Keep one item per place: of two same-kind items that mostly overlap, the higher priority one;
+    and no source item for an attribution a claim already carries (one item per thing to check)."""
     ordered = sorted(items, key=lambda i: (PRIORITY_RANK[i.priority], i.start))
     kept: list[Item] = []
     for item in ordered:
         if not any(other.kind == item.kind and _mostly_overlap(other, item) for other in kept):
             kept.append(item)
+    carried = sorted((i.attribution for i in kept if isinstance(i, ClaimItem) and i.attribution), key=lambda a: a.start)
+    if carried:
+        starts = [a.start for a in carried]
+        longest = max(a.end - a.start for a in carried)
+
+        def is_carried(item: Item) -> bool:
+            lo = bisect.bisect_left(starts, item.start - longest)
+            hi = bisect.bisect_left(starts, item.end)
+            return any(_mostly_overlap(a, item) for a in carried[lo:hi])
+
+        kept = [i for i in kept if i.kind == "claim" or not is_carried(i)]
     return sorted(kept, key=lambda i: (i.start, i.end, i.kind))
 
 
-def _mostly_overlap(a: Item, b: Item) -> bool:
+def _mostly_overlap(a: Item | Span, b: Item | Span) -> bool:
     overlap = min(a.end, b.end) - max(a.start, b.start)
     return overlap > 0 and overlap >= 0.6 * min(a.end - a.start, b.end - b.start)
 

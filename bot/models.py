@@ -4,6 +4,10 @@ Two layers:
 - ``Finding``: what an analyzer reports for a piece of text, not yet located in the article.
 - ``ClaimItem`` / ``SourceItem`` in a ``Checklist``: grounded findings, with offsets into the text
   exactly as given (Python ``str`` indices), numbered from 1 in the order shown.
+
+One item per thing to check: a claim that rests on an attribution in its own sentence carries it as
+``ClaimItem.attribution`` (with its own offsets, type and hedges); a ``SourceItem`` remains only for
+an attribution that carries no claim of its own.
 """
 
 from __future__ import annotations
@@ -47,6 +51,17 @@ class Span(BaseModel):
     end: int
 
 
+class FoundAttribution(BaseModel):
+    """A claim's own attribution, as an analyzer reports it (before grounding): the attribution phrase
+    as written ("two officials told the Journal"), its type and its hedge cues, all verbatim."""
+
+    quote: str
+    source_type: SourceType
+    source_phrase: str | None = None  # who is cited, as written; not part of the checklist's JSON
+    hedge_cues: list[str] = Field(default_factory=list)
+    offset_hint: int | None = None  # offline rules only, like ``Finding.offset_hint``
+
+
 class Finding(BaseModel):
     """One analyzer result, before grounding. Offsets are never trusted from an LLM.
 
@@ -67,6 +82,31 @@ class Finding(BaseModel):
     how_to_verify: str = ""
     priority: Priority = "medium"
     offset_hint: int | None = None
+    attribution: FoundAttribution | None = None  # claims: the attribution the claim rests on, same sentence
+
+
+def source_findings(findings: list[Finding]) -> list[Finding]:
+    """Every source an analyzer found: its source findings and the attributions its claims carry,
+    the latter as source findings (with the carrying claim's priority), in the order given."""
+    out: list[Finding] = []
+    for f in findings:
+        if f.kind == "source":
+            out.append(f)
+        elif (a := f.attribution) is not None:
+            out.append(
+                Finding(
+                    kind="source",
+                    quote=a.quote,
+                    source_type=a.source_type,
+                    source_phrase=a.source_phrase,
+                    hedge_cues=a.hedge_cues,
+                    why=f.why,
+                    how_to_verify=f.how_to_verify,
+                    priority=f.priority,
+                    offset_hint=a.offset_hint,
+                )
+            )
+    return out
 
 
 class Usage(BaseModel):
@@ -107,11 +147,22 @@ class PriorCheck(BaseModel):
     claim_text: str = ""  # the claim as the fact-checker worded it
 
 
+class Attribution(Span):
+    """A claim's own attribution, located in the text: who says it, as written, and how hedged.
+
+    One item per thing to check: a claim resting on an attribution in the same sentence carries it
+    here instead of a separate source item."""
+
+    source_type: SourceType
+    hedges: list[Span] = Field(default_factory=list)
+
+
 class ClaimItem(_ItemBase):
     kind: Literal["claim"] = "claim"
     claim: str
     basis: ClaimBasis
     prior_checks: list[PriorCheck] = Field(default_factory=list)  # set by bot.claimreview, after analysis
+    attribution: Attribution | None = None
 
 
 class SourceItem(_ItemBase):
@@ -145,6 +196,7 @@ class ChecklistStats(BaseModel):
     split_sections: int = 0  # sections cut off at their output limit and asked again in halves
     llm_quotes: int = 0  # quotes in every LLM answer this check judged, failed answers included
     llm_quotes_dropped: int = 0  # of those, quotes not found in the article
+    note: str | None = None  # one line the reader must see about this check (e.g. the text is not English)
 
     def model_label(self) -> str | None:
         """The model as a checklist shows it: only when the LLM made some of it, and with the name the

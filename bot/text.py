@@ -156,3 +156,43 @@ def pack(units: list[Unit], indices: list[int], max_chars: int) -> list[list[int
             batches.append([index])
             size = length
     return batches
+
+
+# --- Slack's wire format ----------------------------------------------------------------------------
+# Pure text handling shared by the Slack face and the CLI (an article pasted from Slack carries the
+# same markup), so the CLI need not import the Slack face.
+_MARKUP = re.compile(r"<([^<>]*)>")
+_SLACK_SIGNS = re.compile(r"<(?:@[UW][A-Z0-9]|#C[A-Z0-9]|![a-z]|https?://|mailto:)|&(?:amp|lt|gt);")
+
+
+def _decode_markup(match: re.Match[str]) -> str:
+    inner = match.group(1)
+    target, _, label = inner.partition("|")
+    if target.startswith("@"):  # <@U123> / <@U123|name>
+        return f"@{label}" if label else target
+    if target.startswith("#"):  # <#C123|general>
+        return f"#{label}" if label else target
+    if target.startswith("!"):
+        if label:  # <!subteam^S1|@team>, <!date^...|fallback>, <!channel|@channel>
+            return label
+        keyword = target[1:].split("^", 1)[0]
+        return f"@{keyword}"  # <!channel> → @channel, <!here> → @here
+    if label:  # <http://x|label>, <mailto:a@b|a@b>
+        return label
+    if target.startswith("mailto:"):
+        return target[len("mailto:") :]
+    return target  # <http://x>
+
+
+def decode_incoming(text: str) -> str:
+    """Slack's wire format → what the editor saw: markup to its visible label, then the entities.
+
+    ``&amp;`` is decoded last so that an editor who typed ``&lt;`` gets ``&lt;`` back.
+    """
+    text = _MARKUP.sub(_decode_markup, text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def looks_like_slack_markup(text: str) -> bool:
+    """Whether ``text`` carries Slack's wire format (mentions, links, entities): pasted from Slack."""
+    return _SLACK_SIGNS.search(text) is not None

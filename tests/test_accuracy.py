@@ -105,7 +105,9 @@ def test_offline_hedge_floor(shared_data: Path) -> None:
 
 def test_offline_claimbuster_floor(shared_data: Path) -> None:
     s = accuracy.score_claimbuster(OfflineAnalyzer(), *accuracy.load_claimbuster(shared_data, 1500))
-    assert s.f1 >= 0.72, s  # 0.739 with rules-2 to rules-5
+    # Printed, no longer a target (issue #5). 0.739 with rules-2 to rules-5; 0.707 with rules-7, which leaves a
+    # plain fact a named source states to its source item (one item per thing) instead of listing it twice.
+    assert s.f1 >= 0.70, s
 
 
 def test_offline_polnear_floor(shared_data: Path) -> None:

@@ -51,6 +51,10 @@ def test_json_contract(tmp_path):
             assert text[hedge["start"] : hedge["end"]] == hedge["text"]
         if item["kind"] == "source" and item["source"]:
             assert text[item["source"]["start"] : item["source"]["end"]] == item["source"]["text"]
+        if item["kind"] == "claim" and (attribution := item["attribution"]):
+            assert text[attribution["start"] : attribution["end"]] == attribution["text"]
+            assert item["start"] <= attribution["start"] < attribution["end"] <= item["end"]
+            assert all(text[h["start"] : h["end"]] == h["text"] for h in attribution["hedges"])
 
 
 def test_stdin_and_second_run_from_cache(tmp_path):
@@ -141,3 +145,38 @@ def test_serve_with_unreachable_slack_names_slack_not_redis(tmp_path):
     assert b"factcheck: cannot reach Slack" in result.stderr and b"cannot reach Redis" not in result.stderr
     assert b"Traceback" not in result.stderr
     assert leftover_redis_servers(tmp_path) == []
+
+
+def test_sort_and_min_priority_keep_item_numbers(tmp_path):
+    path = EXAMPLES / "harbour-strike.txt"
+    full = json.loads(run(["check", str(path), "--json"], tmp_path).stdout)
+    priority = {item["number"]: item["priority"] for item in full["items"]}
+    out = run(["check", str(path), "--sort", "priority", "--min-priority", "medium"], tmp_path).stdout.decode()
+    shown = [int(line.split(".")[0]) for line in out.splitlines() if line[:3].strip().isdigit() and ". [" in line]
+    assert shown and all(priority[n] in ("high", "medium") for n in shown)
+    rank = {"high": 0, "medium": 1}
+    assert shown == sorted(shown, key=lambda n: (rank[priority[n]], n))  # numbers as in the full checklist
+    assert sum(1 for p in priority.values() if p == "low") == 0 or "not shown" in out
+
+
+def test_text_wraps_to_the_terminal_without_breaking_words(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Intro\n" + "Officials said the long-awaited, state-of-the-art bridge will cost "
+                       "$40 million and open in 2027, two engineers familiar with the plans said.\n", encoding="utf-8")
+    for columns in (50, 90):
+        out = run(["check", str(article)], tmp_path, COLUMNS=str(columns)).stdout.decode()
+        lines = out.splitlines()
+        assert max(len(line) for line in lines) <= columns
+        assert "state-of-the-art" in out and "long-awaited," in out  # hyphenated words kept on one line
+
+
+def test_slack_markup_is_decoded_and_a_foreign_text_is_named(tmp_path):
+    wire = "Budget <!channel> row\n<@U123|bob> said the plan may cost about $3 billion &amp; more, officials said.\n"
+    result = run(["check", "-", "--json"], tmp_path, stdin=wire.encode())
+    checklist = json.loads(result.stdout)
+    assert checklist["title"] == "Budget @channel row" and b"Slack markup" in result.stderr
+    assert any("$3 billion & more" in item["quote"] for item in checklist["items"])
+    arabic = "قال مسؤولون كبار يوم الاثنين إن الخطة ستكلف المدينة نحو ثلاثة مليارات دولار على مدى عشر سنوات\n"
+    result = run(["check", "-", "--json"], tmp_path, stdin=(arabic * 3).encode())
+    note = json.loads(result.stdout)["stats"]["note"]
+    assert "Arabic script" in note and note.encode() in result.stderr

@@ -10,7 +10,7 @@ from bot.analyzers.base import AnalyzerError
 from bot.analyzers.offline import OfflineAnalyzer
 from bot.cache import AnalysisCache
 from bot.engine import CheckFailed, Engine
-from bot.models import Finding
+from bot.models import Finding, FoundAttribution
 from tests.helpers import ScriptedAnalyzer, sentence_findings
 
 PARAGRAPHS = [
@@ -31,6 +31,10 @@ def assert_grounded(text: str, checklist) -> None:
             assert text[hedge.start : hedge.end] == hedge.text
         if item.kind == "source" and item.source:
             assert text[item.source.start : item.source.end] == item.source.text
+        if item.kind == "claim" and item.attribution:
+            a = item.attribution
+            assert text[a.start : a.end] == a.text
+            assert all(text[h.start : h.end] == h.text for h in a.hedges)
 
 
 def test_items_are_grounded_numbered_and_ordered(redis_client):
@@ -187,3 +191,44 @@ def test_a_cut_off_section_is_asked_in_halves_and_only_the_half_still_cut_off_fa
     again = Engine(analyzer, fallback=OfflineAnalyzer(), cache=AnalysisCache(redis_client, 60)).check(text)
     assert analyzer.calls == [PARAGRAPHS[2] + "\n\n" + PARAGRAPHS[3], PARAGRAPHS[2], PARAGRAPHS[3]]
     assert again.stats.cache_hits == 2 and again.stats.fallback_sections == 1
+
+
+ATTRIBUTED = "Intro line\nThe depot stored 9,000 tonnes of grain, two port officials told the Gazette, apparently."
+
+
+def _claim_with_its_source(text: str) -> list[Finding]:
+    """A claim carrying its attribution, plus the same attribution as a source item (as an LLM may)."""
+    if "depot" not in text:
+        return []
+    attribution = FoundAttribution(
+        quote="two port officials told the Gazette", source_type="anonymous", hedge_cues=["apparently"]
+    )
+    claim = Finding(kind="claim", quote=text[text.index("The depot") :], basis="anonymous_source",
+                    claim="The depot stored 9,000 tonnes of grain", attribution=attribution)
+    source = Finding(kind="source", quote="two port officials told the Gazette", source_type="anonymous",
+                     source_phrase="two port officials", priority="high")
+    return [source, claim]
+
+
+def test_claim_carries_its_attribution_grounded_and_no_separate_source(redis_client):
+    engine = engine_for(ScriptedAnalyzer(_claim_with_its_source), redis_client)
+    for run in range(2):  # the second run is served from the cache and keeps the nested object
+        checklist = engine.check(ATTRIBUTED)
+        assert [i.kind for i in checklist.items] == ["claim"]
+        a = checklist.items[0].attribution
+        assert a is not None and a.source_type == "anonymous" and a.text == "two port officials told the Gazette"
+        assert [h.text for h in a.hedges] == ["apparently"]
+        assert_grounded(ATTRIBUTED, checklist)
+        assert checklist.stats.article_cache_hit is bool(run)
+
+
+def test_an_attribution_that_cannot_be_located_is_left_off(redis_client):
+    def respond(text: str) -> list[Finding]:
+        found = _claim_with_its_source(text)
+        for f in found:
+            if f.attribution:
+                f.attribution.quote = "the harbour master said"
+        return found[1:]
+
+    checklist = engine_for(ScriptedAnalyzer(respond), redis_client).check(ATTRIBUTED)
+    assert [i.kind for i in checklist.items] == ["claim"] and checklist.items[0].attribution is None

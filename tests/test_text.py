@@ -78,3 +78,12 @@ def test_lone_surrogates_become_replacement_characters_in_place():
     text = prepare_text("Officials said \ud800 40 people left.", 100)
     assert text == "Officials said \ufffd 40 people left."
     text.encode("utf-8")  # would raise on a lone surrogate
+
+
+def test_slack_markup_is_recognised_and_decoded() -> None:
+    from bot.text import decode_incoming, looks_like_slack_markup
+
+    wire = "Budget <!channel> row: <@U123|bob> said costs rose &amp; <https://example.org|the report> agrees."
+    assert looks_like_slack_markup(wire)
+    assert decode_incoming(wire) == "Budget @channel row: @bob said costs rose & the report agrees."
+    assert not looks_like_slack_markup("Costs rose 5% & more, a <b>bold</b> claim said.")

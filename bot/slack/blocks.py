@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.limits import BUDGET_REASON_PREFIX
 from bot.models import Checklist, ClaimItem, SourceItem
-from bot.render import label
+from bot.render import item_label, label
 from bot.slack.mrkdwn import (
     escape,
     escape_truncate,
@@ -44,6 +44,8 @@ _FIELD_CAPS = {"claim": 400, "source": 200, "hedges": 250, "why": 500, "how": 50
 ACTION_VERIFY = "fc_verify"
 ACTION_FLAG = "fc_flag"
 ACTION_REOPEN = "fc_reopen"
+ACTION_EXPAND = "fc_expand"  # shows the routine on-record items folded into one line
+_PRIORITY_RANK = {"high": 0, "medium": 1, "low": 2}
 
 _PRIORITY = {"high": ":red_circle: high", "medium": ":large_orange_circle: medium", "low": ":white_circle: low"}
 _STATUS_ICON = {
@@ -187,15 +189,19 @@ def _status_line(status: ItemStatus) -> str:
 
 def _item_section_text(item: ClaimItem | SourceItem, status: ItemStatus) -> tuple[str, bool]:
     """The item's section text (<= 3,000 chars) and whether its quote was shortened to fit."""
-    kind = label(item.basis) if isinstance(item, ClaimItem) else label(item.source_type)
+    kind = item_label(item)
     head = f"*{item.number}. {item.kind.capitalize()} · {escape(kind)}* · {_PRIORITY.get(item.priority, item.priority)}"
     details: list[str] = []
     if isinstance(item, ClaimItem) and item.claim and item.claim.strip() != item.quote.strip():
         details.append(f"*Claim:* {neutral_truncate(item.claim, _FIELD_CAPS['claim'])}")
+    if isinstance(item, ClaimItem) and item.attribution:
+        who = neutral_truncate(item.attribution.text, _FIELD_CAPS["source"])
+        details.append(f"*Attributed to:* “{who}” ({escape(label(item.attribution.source_type))})")
     if isinstance(item, SourceItem) and item.source:
         details.append(f"*Source cited:* {neutral_truncate(item.source.text, _FIELD_CAPS['source'])}")
-    if item.hedges:
-        cues = ", ".join(f"“{h.text}”" for h in item.hedges)
+    hedges = item.hedges + (item.attribution.hedges if isinstance(item, ClaimItem) and item.attribution else [])
+    if hedges:
+        cues = ", ".join(dict.fromkeys(f"“{h.text}”" for h in hedges))
         details.append(f"*Hedges:* {neutral_truncate(cues, _FIELD_CAPS['hedges'])}")
     if item.why:
         details.append(f"*Why:* {neutral_truncate(item.why, _FIELD_CAPS['why'])}")
@@ -228,6 +234,50 @@ def _item_blocks(item: ClaimItem | SourceItem, status: ItemStatus, record: Threa
     return [_section(text, block_id=f"fc_item:{item.number}"), _item_actions(item.number, status, record)]
 
 
+def _routine(item: ClaimItem | SourceItem) -> bool:
+    """A low-priority item a named source gives on the record: folded unless asked for."""
+    if item.priority != "low":
+        return False
+    if isinstance(item, SourceItem):
+        return item.source_type == "named_on_record"
+    return item.attribution is not None and item.attribution.source_type == "named_on_record"
+
+
+def _arranged(
+    checklist: Checklist, statuses: dict[int, ItemStatus], expanded: bool
+) -> tuple[list[ClaimItem | SourceItem], list[ClaimItem | SourceItem]]:
+    """Items to show one by one (high, then medium, then low; by number within each) and the routine
+    on-record ones folded into a line. An item someone has ticked or flagged is never folded."""
+    items = sorted(checklist.items, key=lambda i: (_PRIORITY_RANK.get(i.priority, 1), i.number))
+    if expanded:
+        return items, []
+    folded = [i for i in items if _routine(i) and statuses.get(i.number, ItemStatus()).status == "open"]
+    if len(folded) < 2:  # folding one item saves nothing
+        return items, []
+    keep = {i.number for i in folded}
+    return [i for i in items if i.number not in keep], folded
+
+
+def _speaker(item: ClaimItem | SourceItem) -> str:
+    """How a folded item is named on its line: the attribution as written."""
+    if isinstance(item, SourceItem):
+        return f"“{' '.join(item.quote.split())}”"
+    return f"“{' '.join((item.attribution.text if item.attribution else item.quote).split())}”"
+
+
+def _folded_section(folded: list[ClaimItem | SourceItem], record: ThreadRecord) -> dict[str, Any]:
+    """One line for the routine on-record items, with a button that shows them."""
+    who = ", ".join(dict.fromkeys(_speaker(i) for i in folded))
+    text = (
+        f":white_circle: *{_plural(len(folded), 'routine item')}, on the record* (low): "
+        f"{_cut(_ranges(i.number for i in folded), 200)} · {neutral_truncate(who, 600)}"
+    )
+    block = _section(text, block_id="fc_folded")
+    value = f"{record.checklist_id}|{record.version}"
+    block["accessory"] = _button("Show them", ACTION_EXPAND, value)
+    return block
+
+
 def _summary_context(checklist: Checklist, statuses: dict[int, ItemStatus], version: int) -> dict[str, Any]:
     stats = checklist.stats
     title = f"*{neutral_truncate(checklist.title, 300)}*" + (f" · version {version} (rechecked)" if version > 1 else "")
@@ -247,6 +297,8 @@ def _summary_context(checklist: Checklist, statuses: dict[int, ItemStatus], vers
         lines.append(":information_source: The offline analyzer made this checklist. " + neutral_truncate(reason, 300))
     elif note := stats.fallback_note():
         lines.append(":warning: " + neutral_truncate(note, 360))
+    if stats.note:
+        lines.append(":information_source: " + neutral_truncate(stats.note, 300))
     if stats.dropped_ungrounded:
         lines.append(f":scissors: Dropped {stats.dropped_ungrounded} item(s) whose quote is not in the article.")
     return _context("\n".join(lines), block_id="fc_summary")
@@ -276,8 +328,13 @@ def checklist_messages(
     pages: list[tuple[list[dict[str, Any]], list[int]]] = [(first, [])]
     blocks, numbers = pages[0]
     weight = text_weight(first)
-    for item in checklist.items:
-        item_blocks = _item_blocks(item, statuses.get(item.number, ItemStatus()), record)
+    shown, folded = _arranged(checklist, statuses, record.expanded)
+    entries: list[tuple[list[dict[str, Any]], list[int]]] = [
+        (_item_blocks(item, statuses.get(item.number, ItemStatus()), record), [item.number]) for item in shown
+    ]
+    if folded:
+        entries.append(([_folded_section(folded, record)], [i.number for i in folded]))
+    for item_blocks, item_numbers in entries:
         item_weight = text_weight(item_blocks)
         max_blocks = MAX_BLOCKS - (0 if len(pages) == 1 else 1)
         if numbers and (len(blocks) + len(item_blocks) > max_blocks or weight + item_weight > MAX_MESSAGE_CHARS):
@@ -285,13 +342,13 @@ def checklist_messages(
             pages.append((blocks, numbers))
             weight = continuation_weight
         blocks.extend(item_blocks)
-        numbers.append(item.number)
+        numbers.extend(item_numbers)
         weight += item_weight
 
     total, verified, flagged = _tally(checklist, statuses)
     messages: list[SlackMessage] = []
     for index, (page_blocks, page_numbers) in enumerate(pages):
-        span = f"{page_numbers[0]}–{page_numbers[-1]}" if len(page_numbers) > 1 else str(page_numbers[0])
+        span = _cut(_ranges(page_numbers), 200)
         if index == 0:
             text = f"Fact-check checklist: {neutral(checklist.title)} ({verified} of {total} verified"
             text += f", {flagged} flagged)" if flagged else ")"

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import re
 
+from bot.text import decode_incoming  # noqa: F401  (the Slack face's name for it)
+
 ELLIPSIS = "…"
 
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_MARKUP = re.compile(r"<([^<>]*)>")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{1,20}$")
 
 
@@ -109,34 +110,6 @@ def mention(user: str | None) -> str:
     if _USER_ID.match(user):
         return f"<@{user}>"
     return escape(user)
-
-
-def _decode_markup(match: re.Match[str]) -> str:
-    inner = match.group(1)
-    target, _, label = inner.partition("|")
-    if target.startswith("@"):  # <@U123> / <@U123|name>
-        return f"@{label}" if label else target
-    if target.startswith("#"):  # <#C123|general>
-        return f"#{label}" if label else target
-    if target.startswith("!"):
-        if label:  # <!subteam^S1|@team>, <!date^...|fallback>, <!channel|@channel>
-            return label
-        keyword = target[1:].split("^", 1)[0]
-        return f"@{keyword}"  # <!channel> → @channel, <!here> → @here
-    if label:  # <http://x|label>, <mailto:a@b|a@b>
-        return label
-    if target.startswith("mailto:"):
-        return target[len("mailto:") :]
-    return target  # <http://x>
-
-
-def decode_incoming(text: str) -> str:
-    """Slack's wire format → what the editor saw: markup to its visible label, then the entities.
-
-    ``&amp;`` is decoded last so that an editor who typed ``&lt;`` gets ``&lt;`` back.
-    """
-    text = _MARKUP.sub(_decode_markup, text)
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def quote_block_shortened(text: str, limit: int) -> tuple[str, bool]:

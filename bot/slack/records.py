@@ -37,3 +37,4 @@ class ThreadRecord(BaseModel):
     title: str
     message_ts: list[str] = Field(default_factory=list)  # the checklist messages in the thread, in order
     version: int = 1  # bumped by each recheck
+    expanded: bool = False  # the routine on-record items are shown one by one, not folded into a line

@@ -62,7 +62,7 @@ def test_the_model_that_answered_is_recorded_and_a_mismatch_reported_once(server
 
     assert first.stats.analyzer == "llm" and first.stats.model == "gpt-4o-mini"
     assert first.stats.model_answered == "SmolLM2-135M-Instruct"
-    assert "gpt-4o-mini, answered as SmolLM2-135M-Instruct" in render_text(first)
+    assert "gpt-4o-mini, answered as SmolLM2-135M-Instruct" in render_text(first, width=200)
     mismatches = [r for r in caplog.records if "answered as model" in r.getMessage()]
     assert len(mismatches) == 1, [r.getMessage() for r in mismatches]
 
@@ -123,7 +123,7 @@ def test_invented_quotes_are_a_failed_answer_retried_then_replaced_and_not_cache
     assert stats.analyzer == "offline" and stats.fallback_sections == 1
     assert stats.fallback_reason.startswith("ungrounded: none of the 3 quotes the model returned is in the article")
     assert spans(checklist) == offline_spans(HARBOUR) and checklist.items
-    header = render_text(checklist).splitlines()[1]
+    header = render_text(checklist, width=200).splitlines()[1]
     assert "analyzer: offline ·" in header  # no "offline (model)": the model made none of it
     assert "Nothing to check was found" not in render_text(checklist)
     assert not again.stats.article_cache_hit and again.stats.fallback_sections == 1

@@ -43,10 +43,26 @@ def button_values(messages: list[dict[str, Any]], action_id: str = "fc_verify") 
     return values
 
 
-def item_numbers(messages: list[dict[str, Any]]) -> list[int]:
-    """The item numbers shown, read from the buttons (each item has exactly one of verify or reopen)."""
+def item_numbers(messages: list[dict[str, Any]], folded: bool = True) -> list[int]:
+    """The item numbers shown, read from the buttons (each item has exactly one of verify or reopen),
+    and (``folded``) those folded into the one line of routine on-record items ("3, 5–7 · ...")."""
     values = button_values(messages, "fc_verify") + button_values(messages, "fc_reopen")
-    return sorted(int(v.rsplit("|", 1)[1]) for v in values)
+    numbers = [int(v.rsplit("|", 1)[1]) for v in values]
+    if folded:
+        numbers += folded_numbers(messages)
+    return sorted(numbers)
+
+
+def folded_numbers(messages: list[dict[str, Any]]) -> list[int]:
+    out: list[int] = []
+    for message in messages:
+        for block in message.get("blocks") or []:
+            if block.get("block_id") == "fc_folded":
+                listed = block["text"]["text"].split("(low): ", 1)[1].split(" · ", 1)[0]
+                for part in listed.split(", "):
+                    first, _, last = part.partition("–")
+                    out += range(int(first), int(last or first) + 1)
+    return out
 
 
 def seed_article(slack: SlackAPIStandIn, ts: str = ARTICLE_TS, text: str = ARTICLE) -> str:

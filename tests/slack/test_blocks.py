@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from slack_sdk.models.blocks import Block
 
-from bot.models import Checklist, ChecklistStats, ClaimItem, SourceItem, Span
+from bot.models import Attribution, Checklist, ChecklistStats, ClaimItem, SourceItem, Span
 from bot.slack.blocks import (
     MAX_BLOCKS,
     SlackMessage,
@@ -136,7 +136,7 @@ def test_single_message_layout() -> None:
     summary = blocks[1]["elements"][0]["text"]
     assert "1 of 2 verified" in summary and "Analyzer: llm" in summary
     first = blocks[2]["text"]["text"]
-    assert first.startswith("*1. Claim · figure* · :red_circle: high\n> The ministry spent 4.2 billion")
+    assert first.startswith("*1. Claim · disputed figure* · :red_circle: high\n> The ministry spent 4.2 billion")
     for part in ("*Claim:*", "*Hedges:* “officials said”", "*Why:*", "*How to verify:*", "by <@U0ALICE>", "25 Nov"):
         assert part in first
     second = blocks[4]["text"]["text"]
@@ -196,15 +196,55 @@ def test_120_items_split_within_limits_and_numbered_continuously() -> None:
         if index:
             head = message.blocks[0]
             assert head["type"] == "context"
-            assert head["elements"][0]["text"] == f"Checklist (continued) — items {numbers[0]}–{numbers[-1]}"
-            assert message.text == f"Fact-check checklist (continued): items {numbers[0]}–{numbers[-1]}"
+            assert head["elements"][0]["text"] == f"Checklist (continued) — items {_ranges(numbers)}"
+            assert message.text == f"Fact-check checklist (continued): items {_ranges(numbers)}"
         # an item's section and its buttons travel together
         for n in numbers:
             ids = [b.get("block_id") for b in message.blocks]
             assert ids[ids.index(f"fc_item:{n}") + 1] == f"fc_actions:{n}"
         seen += numbers
-    assert seen == list(range(1, 121))
+    # high (the claims) before medium (the sources), each in number order; numbers never change
+    assert seen == list(range(1, 121, 2)) + list(range(2, 121, 2))
     assert "40 of 120 verified" in messages[0].blocks[1]["elements"][0]["text"]
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[1, 3, 5] → "1, 3, 5"; [4, 5, 6] → "4–6" (runs of consecutive numbers)."""
+    parts: list[str] = []
+    for n in sorted(numbers):
+        if parts and parts[-1].split("–")[-1] == str(n - 1):
+            parts[-1] = parts[-1].split("–")[0] + f"–{n}"
+        else:
+            parts.append(str(n))
+    return ", ".join(parts)
+
+
+def test_high_before_medium_before_low_and_routine_items_folded() -> None:
+    named = {"source_type": "named_on_record", "priority": "low"}
+    items: list[ClaimItem | SourceItem] = [
+        _source(1, **named),
+        _claim(2, priority="medium"),
+        _source(3, **named),
+        _claim(4, priority="high"),
+        _source(5, **named),
+        _source(6, priority="low"),  # low but anonymous: never folded
+    ]
+    statuses = {5: ItemStatus(status="flagged", by="U0ALICE", at=1.0, note="wrong title")}
+    message = checklist_messages(_checklist(items), RECORD, statuses)[0]
+    assert_within_limits(message)
+    ids = [b.get("block_id", "") for b in message.blocks]
+    shown = [int(i.split(":")[1]) for i in ids if i.startswith("fc_item:")]
+    assert shown == [4, 2, 5, 6]  # a flagged routine item stays in view
+    folded = next(b for b in message.blocks if b.get("block_id") == "fc_folded")
+    assert "1, 3" in folded["text"]["text"] and "2 routine items" in folded["text"]["text"]
+    assert folded["accessory"]["action_id"] == "fc_expand"
+    assert folded["accessory"]["value"] == f"{RECORD.checklist_id}|{RECORD.version}"
+
+    expanded = RECORD.model_copy(update={"expanded": True})
+    message = checklist_messages(_checklist(items), expanded, statuses)[0]
+    ids = [b.get("block_id", "") for b in message.blocks]
+    assert [int(i.split(":")[1]) for i in ids if i.startswith("fc_item:")] == [4, 2, 1, 3, 5, 6]
+    assert "fc_folded" not in ids
 
 
 def test_long_items_split_by_text_weight() -> None:
@@ -356,3 +396,13 @@ def test_hostile_title_and_notes_in_parent_status_and_notices() -> None:
     assert ":white_check_mark:" not in text and "\u202e" not in text and "<@U0BOSS>" not in text
     notice = notice_message("An answer\u202e from the model\u2067 \u200b")
     assert not any(ch in "\n".join(_texts(notice.blocks)) + notice.text for ch in "\u202e\u2067\u200b")
+
+
+def test_a_claim_shows_its_attribution() -> None:
+    quote = "The port handled 3 million containers, according to <people> close to the board."
+    attribution = Attribution(text="according to <people> close to the board", start=39, end=80,
+                              source_type="anonymous", hedges=[])
+    message = checklist_messages(_checklist([_claim(1, quote, attribution=attribution)]), RECORD, {})[0]
+    assert_within_limits(message)
+    text = "\n".join(_texts(message.blocks))
+    assert "*Attributed to:* “according to &lt;people&gt; close to the board” (anonymous)" in text

@@ -23,60 +23,18 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from operator import attrgetter
-from typing import NoReturn, TypeVar
+from typing import NamedTuple, NoReturn, TypeVar
 
-from bot.analyzers.offline import claims
-from bot.analyzers.offline.attribution import Attribution, find_attributions
+from bot.analyzers.offline import claims, describe
+from bot.analyzers.offline.attribution import Attribution, classify, find_attributions
+from bot.analyzers.offline.basis import DISPUTE, claim_basis, hedged_basis
 from bot.analyzers.offline.hedges import WEAK_CUES, hedge_cues
 from bot.analyzers.offline.lexicons import ATTRIBUTIVE_WEASELS
 from bot.analyzers.offline.patterns import DATELINE
+from bot.analyzers.offline.refine import closed, quote_spans, refine
 from bot.analyzers.offline.sentences import split_sentences
-from bot.models import AnalysisResult, Finding, Priority, SourceType, Usage
+from bot.models import AnalysisResult, Finding, FoundAttribution, SourceType, Usage
 
-_SOURCE_PRIORITY: dict[SourceType, Priority] = {
-    "anonymous": "high",
-    "second_hand": "high",
-    "explicitly_unverified": "high",
-    "self_citation": "medium",
-    "vague_group": "medium",
-    "named_on_record": "low",
-}
-_SOURCE_WHY: dict[SourceType, str] = {
-    "anonymous": "The source is not named, so readers cannot judge their access or motives.",
-    "second_hand": "The information comes from another outlet's reporting, not our own.",
-    "self_citation": "The piece leans on our own earlier reporting instead of a primary source.",
-    "vague_group": "A vague group is cited without names, so the claim cannot be traced to anyone.",
-    "explicitly_unverified": "The piece itself says this could not be verified.",
-    "named_on_record": "A named source on the record; check the words and the attribution are accurate.",
-}
-_SOURCE_HOW: dict[SourceType, str] = {
-    "anonymous": "Ask the reporter who the sources are, how they know, and whether a second source confirms.",
-    "second_hand": "Read the original report, confirm it says this, link and credit it, or confirm it ourselves.",
-    "self_citation": "Find the earlier story, check it still stands (no corrections), and link it.",
-    "vague_group": "Ask which analysts or experts said this and name at least one, or cut the generalisation.",
-    "explicitly_unverified": "Keep the caveat prominent; try official data or a second independent source.",
-    "named_on_record": "Check the quote or paraphrase against the recording, transcript or statement.",
-}
-_BASIS_WHY = {
-    "unsourced": "Asserted as fact with no attribution.",
-    "anonymous_source": "Rests on unnamed sources.",
-    "second_hand": "Rests on another outlet's reporting.",
-    "disputed_figure": "A specific figure that is not sourced in the sentence.",
-    "comparison": "A comparison or ranking that depends on figures not given here.",
-    "prediction": "A statement about the future or about intentions that cannot yet be checked.",
-    "characterisation": "An interpretation or label rather than an established fact.",
-    "not_independently_verified": "The piece says this could not be independently verified.",
-}
-_BASIS_HOW = {
-    "unsourced": "Find a primary source (document, data, on-record official) or attribute it.",
-    "anonymous_source": "Confirm with a named or second independent source, or keep it clearly attributed.",
-    "second_hand": "Check the original report and whether anyone has confirmed it independently.",
-    "disputed_figure": "Trace the number to its original source and check units, dates and rounding.",
-    "comparison": "Get both figures from the same source and period and recompute the comparison.",
-    "prediction": "Attribute it to whoever predicts it, or soften it to what is known now.",
-    "characterisation": "Check who makes this reading; attribute it or back it with evidence.",
-    "not_independently_verified": "Look for official data or an independent source; keep the caveat.",
-}
 _BULLET = re.compile(r"[-•*–]\s")
 _CONTENT = re.compile(r"[a-z]{4,}")
 _MAX_HEADINGS = 40
@@ -84,7 +42,11 @@ _CLAUSE_MARKS = ("—", "–", ";", "--")
 _CLAUSE_SPLIT = re.compile(r"\s+[—–]\s+|\s+--\s+|;\s+")
 _DETERMINERS = frozenset({"the", "The", "a", "A", "an", "An"})
 Hedge = tuple[int, int, bool, bool, bool]  # start, end, strong, shown to the editor, attributive weasel
-AttrSpan = tuple[int, int, SourceType]  # an attribution's start, end and source type
+AttrSpan = tuple[int, int, SourceType, int]  # an attribution's start, end, source type and index
+# The attribution a claim carries when several share its sentence: the one most in need of checking.
+_ATTRIBUTION_ORDER: tuple[SourceType, ...] = (
+    "anonymous", "second_hand", "vague_group", "explicitly_unverified", "self_citation", "named_on_record"
+)
 _T = TypeVar("_T")
 _NR_ANCHORS = ("respond", "reply", "return", "comment", "reached")  # str.find first: the phrase is rare
 _NON_RESPONSE = re.compile(
@@ -97,13 +59,11 @@ _NAMED = frozenset({"named_on_record"})
 _UNNAMED = frozenset({"vague_group", "anonymous"})
 _MAX_BONUS = 0.8  # added to a claim's score when it rests on unnamed, vague or second-hand sources
 # The scoring cut-offs, read once per claim unit: module globals are cheaper than attributes.
-_THRESHOLD, _HIGH = claims.THRESHOLD, claims.HIGH
+_THRESHOLD = claims.THRESHOLD
 _ATTRIBUTIVE_FLOOR, _WEASEL_FLOOR = claims.ATTRIBUTIVE_FLOOR, claims.WEASEL_FLOOR
 _ALL_FIELDS = set(Finding.model_fields)
 _OFFSET = attrgetter("offset_hint")
 _START, _END = attrgetter("start"), attrgetter("end")
-_HINTS = [claims.hint_names(mask) for mask in range(16)]  # basis hints by bit mask
-_UNSOURCED_BASIS = [claims.basis_for(names, _NO_TYPES) for names in _HINTS]  # basis without sources, by mask
 _new = object.__new__
 _set = object.__setattr__
 assert not Finding.__pydantic_post_init__ and Finding.model_config.get("extra") != "allow"
@@ -145,7 +105,7 @@ _PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you", "it", "who", "whic
 
 class OfflineAnalyzer:
     name = "offline"
-    RULES_VERSION = "rules-5"
+    RULES_VERSION = "rules-7"
 
     @property
     def cache_identity(self) -> str:
@@ -163,6 +123,10 @@ class OfflineAnalyzer:
         return AnalysisResult(findings=analyze_text(text), usage=Usage())
 
 
+def _classify(phrase: str) -> SourceType:
+    return classify(phrase, self_names=set())
+
+
 def analyze_text(text: str) -> list[Finding]:
     sentences = split_sentences(text)
     if not sentences:
@@ -172,24 +136,28 @@ def analyze_text(text: str) -> list[Finding]:
     sentence_of = partial(bisect_right, [s for s, _ in sentences[1:]])
 
     low = claims.lowered(text)
-    attributions = _dedupe_attributions(find_attributions(text, low=low))
+    attributions = _dedupe_attributions(refine(text, find_attributions(text, low=low), sentences, _classify))
     attr_sentence = list(map(sentence_of, [a.start for a in attributions]))  # in order: sorted by start
     by_sentence_hedge = _hedges_by_sentence(text, low, sentence_of)
     no_hedges: tuple[Hedge, ...] = ()
 
     findings = [
-        _source_finding(text, a, by_sentence_hedge.get(i, no_hedges))
+        _source_finding(text, a, by_sentence_hedge.get(i, no_hedges), sentences[i])
         for i, a in zip(attr_sentence, attributions, strict=True)
     ]
     # The claims need only each attribution's span and type: as plain tuples, which the garbage
     # collector stops tracking, instead of keeping 100k+ tracked objects alive (and re-scanned).
-    by_sentence_attr = _by_sentence(attr_sentence, [(a.start, a.end, a.source_type) for a in attributions])
+    by_sentence_attr = _by_sentence(
+        attr_sentence, [(a.start, a.end, a.source_type, n) for n, a in enumerate(attributions)]
+    )
     unverified_sentences = {
         i for i, a in zip(attr_sentence, attributions, strict=True) if a.source_type == "explicitly_unverified"
     }
     del attributions
 
     skip = _repeated_headings(text, low, sentences)
+    disputed = _disputed_sentences(text, low, sentences, sentence_of)
+    speaker_of = _quote_speakers(text, by_sentence_attr, sentence_of)
     # "did not respond to requests for comment" is process, not a claim to check: where it occurs.
     non_response = sorted(
         m.start()
@@ -203,21 +171,103 @@ def analyze_text(text: str) -> list[Finding]:
     threshold = claims.THRESHOLD
     lowest = min(threshold - _MAX_BONUS, claims.ATTRIBUTIVE_FLOOR, claims.WEASEL_FLOOR)
     get_attrs, get_hedges = by_sentence_attr.get, by_sentence_hedge.get
+    source_list = findings
+
+    def phrase_of(n: int) -> str | None:
+        return source_list[n].source_phrase
+    claim_findings: list[Finding] = []
+    carried: set[int] = set()  # attributions a claim carries: no source item of their own
     for (s, e), i, sc, hint in zip(units, unit_sentence, scores, hints, strict=True):
         if sc < lowest:
             continue  # the common case: plainly not a claim, decided without building anything
         attrs = get_attrs(i)
         hs = get_hedges(i)
-        if sc < threshold and not attrs and not hs:
+        if sc < threshold and not attrs and not hs and speaker_of(s, e) is None:
             continue
         if non_response and (j := bisect_left(non_response, s)) < len(non_response) and non_response[j] < e:
             continue
         unverified_next = i + 1 in unverified_sentences
-        f = _claim_finding(text, low, s, e, sc, hint, attrs or (), hs or no_hedges, unverified_next)
+        context = _ClaimContext(unverified_next, i in disputed, speaker_of(s, e) if not attrs else None, phrase_of)
+        f = _claim_finding(text, low, s, e, sc, hint, attrs or (), hs or no_hedges, context)
         if f is not None:
-            findings.append(f)
+            if attrs and (own := _own_attribution(attrs, s, e)) is not None:
+                source = findings[own]  # the source finding of attribution n is findings[n]
+                f.__dict__["attribution"] = _attribution_of(source)
+                carried.add(own)
+            claim_findings.append(f)
+    if carried:
+        findings = [f for n, f in enumerate(findings) if n not in carried]
+    findings += claim_findings
     findings.sort(key=_OFFSET)  # every finding has its offset_hint set
     return findings
+
+
+_WEAKEST_FIRST = {t: n for n, t in enumerate(_ATTRIBUTION_ORDER)}
+
+
+def _own_attribution(attrs: Sequence[AttrSpan], s: int, e: int) -> int | None:
+    """The attribution a claim in ``text[s:e]`` rests on (the weakest inside it), by index."""
+    inside = [a for a in attrs if a[0] >= s and a[1] <= e]
+    if not inside:
+        return None
+    return min(inside, key=lambda a: _WEAKEST_FIRST[a[2]])[3]
+
+
+def _attribution_of(source: Finding) -> FoundAttribution:
+    """A source finding as the nested attribution of the claim that rests on it."""
+    return FoundAttribution.model_construct(
+        quote=source.quote,
+        source_type=source.source_type,
+        source_phrase=source.source_phrase,
+        hedge_cues=list(source.hedge_cues),
+        offset_hint=source.offset_hint,
+    )
+
+
+class _ClaimContext(NamedTuple):
+    """What a claim's neighbours say about it."""
+
+    unverified_next: bool  # the next sentence says the piece could not verify it
+    disputed: bool  # a dispute is stated in its sentence or the next one of its paragraph
+    quoted_by: SourceType | None  # the speaker's type, for a sentence inside an attributed quotation
+    source_phrase: Callable[[int], str | None]  # who an attribution cites, by its index
+
+
+def _disputed_sentences(
+    text: str, low: str, sentences: list[tuple[int, int]], sentence_of: Callable[[int], int]
+) -> set[int]:
+    """Sentences with a dispute cue, and those just before them in the same paragraph (``low``: the
+    lowercased text)."""
+    out: set[int] = set()
+    for m in DISPUTE.finditer(low):
+        i = sentence_of(m.start())
+        out.add(i)
+        if i and "\n" not in text[sentences[i - 1][1] : sentences[i][0]]:
+            out.add(i - 1)
+    return out
+
+
+def _quote_speakers(
+    text: str, by_sentence_attr: dict[int, tuple[AttrSpan, ...]], sentence_of: Callable[[int], int]
+) -> Callable[[int, int], SourceType | None]:
+    """For a span, the type of the speaker of the quotation holding it: the attribution right after
+    the closing mark ('..., not emptied," the official said') or right before the opening one."""
+    spans: list[tuple[int, int, SourceType]] = []
+    for qs, qe in quote_spans(text):
+        if not closed(text, (qs, qe)):
+            qe = qs  # an unclosed quotation runs on to a later paragraph: only a speaker before it counts
+        for pos in (qe, qs - 1):
+            for a_start, a_end, a_type, _ in by_sentence_attr.get(sentence_of(pos), ()):
+                if (pos == qe and 0 <= a_start - qe <= 5) or (pos == qs - 1 and 0 <= qs - 1 - a_end <= 3):
+                    spans.append((qs - 1, qe + 1, a_type))
+                    break
+    starts = [q[0] for q in spans]
+
+    def speaker(s: int, e: int) -> SourceType | None:
+        j = bisect_right(starts, s) - 1
+        return spans[j][2] if j >= 0 and e <= spans[j][1] + 1 else None
+
+    return speaker
 
 
 def _hedges_by_sentence(text: str, low: str, sentence_of: Callable[[int], int]) -> dict[int, tuple[Hedge, ...]]:
@@ -296,14 +346,12 @@ def _dedupe_attributions(attrs: list[Attribution]) -> list[Attribution]:
     return out
 
 
-def _source_finding(text: str, a: Attribution, hedges: Sequence[Hedge]) -> Finding:
+def _source_finding(text: str, a: Attribution, hedges: Sequence[Hedge], sentence: tuple[int, int]) -> Finding:
     phrase = text[a.src_start : a.src_end]
     cues = (_cues(text, hedges, a.start, a.end) or _NO_CUES) if hedges else _NO_CUES
-    why = _SOURCE_WHY[a.source_type]
-    if a.via and a.source_type != "second_hand":
-        why += f" It reached us via {a.via}."
-    if a.source_type == "named_on_record" and phrase.lower() in _PRONOUNS:
-        why = "A pronoun stands for a source named earlier; make sure it is clear who is speaking."
+    around = text[sentence[0] : sentence[1]]
+    why = describe.source_why(a.source_type, phrase, a.via)
+    how = describe.source_how(a.source_type, phrase, around, a.via)
     # Every field is already valid (literal types from fixed tables): skip pydantic validation.
     return _construct(
         {
@@ -315,9 +363,10 @@ def _source_finding(text: str, a: Attribution, hedges: Sequence[Hedge]) -> Findi
             "source_phrase": phrase,
             "hedge_cues": cues,
             "why": why,
-            "how_to_verify": _SOURCE_HOW[a.source_type],
-            "priority": _SOURCE_PRIORITY[a.source_type],
+            "how_to_verify": how,
+            "priority": describe.source_priority(a.source_type),
             "offset_hint": a.start,
+            "attribution": None,
         }
     )
 
@@ -335,9 +384,10 @@ def _repeated_headings(text: str, low: str, sentences: list[tuple[int, int]]) ->
     of headings (the first line, bullets) whose content words mostly occur in the body too."""
     # A first line is a headline only when it does not end like a sentence; bullets always count.
     first_s, first_e = sentences[0]
-    heads = [i for i, (s, _) in enumerate(sentences) if i and _BULLET.match(text, s)]
-    if text[first_e - 1] not in ".!?\"”'’)" or _BULLET.match(text, first_s):
-        heads.insert(0, 0)
+    # Summary bullets are read like body sentences: each is a claim the reader takes away.
+    heads = []
+    if text[first_e - 1] not in ".!?\"”'’)" and not _BULLET.match(text, first_s):
+        heads.append(0)
     if len(heads) > _MAX_HEADINGS:
         heads = heads[:_MAX_HEADINGS]
     spans = [sentences[i] for i in heads]
@@ -391,21 +441,22 @@ def _claim_finding(
     hint: int,
     attrs: Sequence[AttrSpan],
     hedges: Sequence[Hedge],
-    unverified_next: bool,
+    context: _ClaimContext,
 ) -> Finding | None:
-    """``unverified_next``: the next sentence has an explicitly-unverified attribution."""
     inside = [a for a in attrs if a[0] >= s and a[1] <= e] if attrs else ()
     types: set[str] | frozenset[str] = {a[2] for a in inside} if inside else _NO_TYPES
+    if not inside and context.quoted_by is not None:
+        types = {context.quoted_by}  # a sentence of a quotation whose speaker is named after it
     named_only = False
     bonus = 0.0
-    if inside:
+    if types:
         if "explicitly_unverified" in types and any(
-            a_type == "explicitly_unverified" and a_start - s <= 4 for a_start, _, a_type in inside
+            a_type == "explicitly_unverified" and a_start - s <= 4 for a_start, _, a_type, _ in inside
         ):
             return None  # "We could not verify X": the source item says it; the claim is the sentence before
         named_only = types == _NAMED
         # A named person's own words in quotation marks: the source item covers it.
-        if named_only and claims.quoted_share(text, s, e) > 0.4:
+        if named_only and claims.quoted_share(text, s, e) > 0.3:
             return None
         bonus = 0.0 if types <= _NAMED else _MAX_BONUS
     # One pass over the sentence's cues: those inside the unit, whether any is strong or a weasel
@@ -427,35 +478,40 @@ def _claim_finding(
         not (strong or attributive) or score <= floor or _PERSONAL.search(low, s, e)
     ):
         return None  # a speaker hedging their own view ("I think maybe we") is opinion, not a weasel
-    basis = claims.basis_for(_HINTS[hint], types) if types else _UNSOURCED_BASIS[hint]
-    if unverified_next and basis in ("disputed_figure", "comparison", "unsourced"):
-        basis = "not_independently_verified"
-    total = score + bonus + 0.3 * len(cues)
-    priority: Priority
-    if basis in ("anonymous_source", "not_independently_verified"):
-        priority = "high"
-    elif named_only:  # the piece gives a named source on the record: lower priority
-        priority = "low" if total < _HIGH + 1 else "medium"
-    elif total >= _HIGH:
-        priority = "high"
-    else:
-        priority = "medium"
-    why = _BASIS_WHY[basis]
+    claim = _claim_text(text, s, e, inside)
+    basis = claim_basis(text[s:e], types, disputed=context.disputed, unverified_next=context.unverified_next)
+    if named_only and basis == "unsourced":
+        if not strong:
+            return None  # a plain fact a named source states on the record: its source item says what to check
+        basis = hedged_basis(text[s:e])  # attributed but hedged: never "no source"
+    own = _own_attribution(inside, s, e) if inside else None
+    own_type = own_phrase = own_src = None
+    if own is not None:
+        a_start, a_end, own_type, _ = next(a for a in inside if a[3] == own)
+        own_phrase = text[a_start:a_end]
+        own_src = context.source_phrase(own)
+    sentence = text[s:e]
+    quoted_by = context.quoted_by if not inside else None
+    attribution = (own_type, own_phrase) if own_type is not None and own_phrase is not None else None
+    why = describe.claim_why(basis, sentence, attribution, quoted_by)
     if cues:
         why += " Hedged: “" + "”, “".join(dict.fromkeys(cues)) + "”."
+    how = describe.claim_how(basis, sentence, attribution, own_src)
+    priority = describe.claim_priority(basis, sentence, own_type, quoted_by)
     return _construct(
         {
             "kind": "claim",
             "quote": text[s:e],
-            "claim": _claim_text(text, s, e, inside),
+            "claim": claim,
             "basis": basis,
             "source_type": None,
             "source_phrase": None,
             "hedge_cues": cues or _NO_CUES,
             "why": why,
-            "how_to_verify": _BASIS_HOW[basis],
+            "how_to_verify": how,
             "priority": priority,
             "offset_hint": s,
+            "attribution": None,
         }
     )
 
@@ -465,20 +521,29 @@ def _claim_text(text: str, s: int, e: int, inside: Sequence[AttrSpan]) -> str:
     ("X, the Journal reported" → X; "officials told the Journal that X" → X). ``inside`` is in
     order of start, as the attributions are."""
     cs, ce = s, e
-    for a_start, a_end, _ in inside:
+    cut: tuple[int, int] | None = None  # an attribution set off by commas inside the claim
+    for a_start, a_end, _, _ in inside:
         if a_start < cs or a_end > ce or text.startswith(("'s ", "’s "), a_end):
             continue  # a possessive owner ("the council's own report found X") leaves the claim whole
-        if a_start - cs >= ce - a_end:
+        if (a_start - cs >= 25 and ce - a_end >= 25 and text[a_start - 2 : a_start] == ", "
+                and text[a_end : a_end + 1] == ","):
+            cut = (a_start - 2, a_end + 1)  # "a raise that, union officials said, was too low": both sides
+        elif a_start - cs >= ce - a_end:
             ce = a_start
         else:
             cs = a_end
-    body = _trail_det(text[cs:ce]).strip(" ,;:.\"“”'")
-    body = _close_quote(_lead_that(_DATELINE.sub("", _TRAIL_CONJUNCTION.sub("", body))))
+    whole = cut is not None and cs <= cut[0] and cut[1] <= ce
+    body = text[cs : cut[0]] + text[cut[1] : ce] if cut is not None and whole else text[cs:ce]
+    body = _trail_det(body).strip(" ,;:.\"“”'")
+    body = _close_quote(_lead_that(_DATELINE.sub("", _TRAIL_CONJUNCTION.sub("", _BULLET_LEAD.sub("", body)))))
     if len(body) < 15:
-        body = text[s:e].strip()
-    if len(body) > 200:
-        body = body[:197].rsplit(" ", 1)[0] + "…"
+        body = _BULLET_LEAD.sub("", text[s:e].strip())
+    if len(body) > 400:
+        body = body[:397].rsplit(" ", 1)[0] + "…"
     return body
+
+
+_BULLET_LEAD = re.compile(r"^[-•*–]\s+")
 
 
 def _close_quote(body: str) -> str:
@@ -509,12 +574,19 @@ _LEAD_ADVERB_THAT = re.compile(
     r"|(?:last|this|earlier\s+this|on)\s+(?:week|month|year|weekend|[A-Z][a-z]+day))\s+(?=that\s)"
 )
 _DATELINE = re.compile("^" + DATELINE)
+_LEAD_MEDIUM_THAT = re.compile(
+    r"(?:in|on|at|during)\s+(?:a|an|the|its|his|her|their)\s+(?:[\w\-]+\s+){0,3}?"
+    r"(?:statement|interview|letter|post|video|briefing|call|speech|filing|report|email|note)"
+    r"(?:\s+(?:on|last|this)\s+\w+)?\s+(?=that\s)"
+)
 
 
 def _lead_that(body: str) -> str:
-    """Drop a leading "that " or ", " left after cutting the attribution off."""
+    """Drop a leading "that " or ", " left after cutting the attribution off ("in a statement that")."""
     if (adverb := _LEAD_ADVERB_THAT.match(body)) is not None:
         body = body[adverb.end() :]
+    if (medium := _LEAD_MEDIUM_THAT.match(body)) is not None:
+        body = body[medium.end() :]
     if body[:4] == "that" and body[4:5].isspace():
         return body[4:].lstrip()
     if body[:1] == "," and body[1:2].isspace():

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain
 
@@ -431,15 +432,15 @@ def _trim_subject(text: str, s: int, e: int) -> int:
 def find_attributions(text: str, self_names: set[str] | None = None, low: str | None = None) -> list[Attribution]:
     """All attributions in ``text``; overlapping matches of different rules are all kept.
 
-    ``low`` is ``lowered(text)``, when the caller already has it."""
+    ``low`` is ``lowered(text)``, when the caller already has it. One pass over the cues (verbs,
+    prepositions, source nouns), then the nouns no verb claimed, speaker labels and the outlet's
+    own disclaimers."""
     if low is None or len(low) != len(text):
         low = lowered(text)
     windows = _keyword_windows(text, low=low)
-    n = len(text)
     rev = text[::-1]
     unverified = _unverified(text, rev, windows)
     names = self_outlets(text, windows, unverified) if self_names is None else self_names
-    out: list[Attribution] = []
     types: dict[str, SourceType] = {}
 
     def kind(phrase: str) -> SourceType:
@@ -448,6 +449,25 @@ def find_attributions(text: str, self_names: set[str] | None = None, low: str | 
             t = types[phrase] = classify(phrase, self_names=names)
         return t
 
+    out, noun_spans = _cue_attributions(text, low, rev, kind, names)
+    out += _unclaimed_nouns(text, out, noun_spans, kind)
+    out += _speaker_labels(text, kind)
+    for ss, se, cs, ce in unverified:
+        s0 = ss if ss >= 0 else cs
+        out.append(Attribution(s0, ce, s0, se if ss >= 0 else ce, text[cs:ce], "explicitly_unverified"))
+    return out
+
+
+Kind = Callable[[str], SourceType]
+
+
+def _cue_attributions(
+    text: str, low: str, rev: str, kind: Kind, names: set[str]
+) -> tuple[list[Attribution], list[tuple[int, int, str]]]:
+    """The one full-text pass: each cue looks for its source. Source nouns ("a spokesman") are set
+    aside as ``(start, end, cue)`` spans, kept later only where no verb's source covers them."""
+    n = len(text)
+    out: list[Attribution] = []
     noun_spans: list[tuple[int, int, str]] = []
     spaced = " " + low  # the cues are matched on the lowercased text (same offsets)
     cue_info = _CUE_INFO
@@ -460,73 +480,99 @@ def find_attributions(text: str, self_names: set[str] | None = None, low: str | 
         if info is None:  # a phrase across a line break or several spaces
             info = _cue_info(_SPACES.sub(" ", raw))
         key, cat, ing, stance = info
-        p = n - cs  # the reversed text from the character before the cue
         if cat == _NOUN:
-            nb = _NOUN_BACK.match(rev, p)
-            ss = n - nb.end()
+            nb = _NOUN_BACK.match(rev, n - cs)
             nf = _NOUN_FWD.match(text, ce)
-            se = nf.end() if nf is not None else ce
-            noun_spans.append((ss, se, text[cs:ce]))
+            noun_spans.append((n - nb.end(), nf.end() if nf is not None else ce, text[cs:ce]))
             continue
-        if cat == _PREP:
-            if key == "according to":
-                f = _FWD_ACCORDING.match(text, ce)
-                if f is None:
-                    continue
-                ss, se = f.start("src"), f.start("src") + len(f.group("src").rstrip())
-            else:
-                f = _FWD_PREP.match(text, ce)
-                if f is None:
-                    continue
-                ss, se = f.span("src")
-                if key == "per" and not _is_outlet(text[ss:se]):
-                    continue  # "per capita", "per year"
-            out.append(Attribution(cs, se, ss, se, text[cs:ce], kind(text[ss:se])))
+        a = (_prep_attribution(text, key, cs, ce, kind) if cat == _PREP
+             else _verb_attribution(text, rev, key, cat == _INVERSION, ing, stance, cs, ce, kind, names))
+        if a is not None:
+            out.append(a)
+    return out, noun_spans
+
+
+def _prep_attribution(text: str, key: str, cs: int, ce: int, kind: Kind) -> Attribution | None:
+    """ "according to X", "citing X", "per X", "reported by X": the source follows the cue."""
+    if key == "according to":
+        f = _FWD_ACCORDING.match(text, ce)
+        if f is None:
+            return None
+        ss, se = f.start("src"), f.start("src") + len(f.group("src").rstrip())
+    else:
+        f = _FWD_PREP.match(text, ce)
+        if f is None:
+            return None
+        ss, se = f.span("src")
+        if key == "per" and not _is_outlet(text[ss:se]):
+            return None  # "per capita", "per year"
+    return Attribution(cs, se, ss, se, text[cs:ce], kind(text[ss:se]))
+
+
+def _verb_attribution(
+    text: str, rev: str, key: str, inv: bool, ing: bool, stance: bool, cs: int, ce: int, kind: Kind, names: set[str]
+) -> Attribution | None:
+    """A verb's speaker: after it when inverted right after a quotation ('"...," said X'), else the
+    subject before it ("US officials told"), else after it at a clause end, else the sentence's subject
+    for a trailing verb ("..., saying")."""
+    n = len(text)
+    p = n - cs  # the reversed text from the character before the cue
+    if inv and cs >= 2 and text[cs - 2] in _QUOTE_CHARS and _QUOTE_BEFORE_R.match(rev, p):
+        a = _inverted(text, cs, ce, kind)
+        if a is not None:
+            return a
+    if ing and _COMMA_BEFORE_R.match(rev, p):
+        b = None  # ", saying": the speaker is the sentence's subject, not the word before the comma
+    else:
+        b = _BACK.match(rev, p) if cs and text[cs - 1].isspace() else None
+    if b is not None:
+        a = _backward(text, rev, n, b, key, cs, ce, kind, names)
+        if a is not None:
+            return a
+    if inv and _INV_BEFORE_R.match(rev, p):
+        a = _inverted(text, cs, ce, kind)
+        if a is not None:
+            return a
+    if not stance and _TRAILING_LINK_R.match(rev, p):
+        return _trailing(text, rev, cs, ce, kind)
+    return None
+
+
+def _inverted(text: str, cs: int, ce: int, kind: Kind) -> Attribution | None:
+    """The speaker after an inverted verb: '..., said Mr. Smith'."""
+    f = _FWD_INVERTED.match(text, ce)
+    if f is None:
+        return None
+    src = f.group("src")
+    if src.lower() in _BAD_SUBJECTS or src.lower() in _FIRST_SECOND:
+        return None
+    ss, se = f.span("src")
+    return Attribution(cs, se, ss, se, text[cs:ce], kind(src))
+
+
+def _unclaimed_nouns(text: str, out: list[Attribution], noun_spans: list[tuple[int, int, str]],
+                     kind: Kind) -> list[Attribution]:
+    """Source nouns outside every verb's source span: "Democratic strategist Joe Trippi said" is one."""
+    if not noun_spans:
+        return []
+    taken = sorted((a.src_start, a.src_end) for a in out)
+    starts = [t[0] for t in taken]
+    found = []
+    for ss, se, cue in noun_spans:
+        i = bisect_right(starts, se) - 1
+        if i >= 0 and taken[i][1] > ss:
             continue
-        inv = cat == _INVERSION
-        if inv and cs >= 2 and text[cs - 2] in _QUOTE_CHARS and _QUOTE_BEFORE_R.match(rev, p):
-            f = _FWD_INVERTED.match(text, ce)
-            if f is not None:
-                src = f.group("src")
-                if src.lower() not in _BAD_SUBJECTS and src.lower() not in _FIRST_SECOND:
-                    ss, se = f.span("src")
-                    out.append(Attribution(cs, se, ss, se, text[cs:ce], kind(src)))
-                    continue
-        if ing and _COMMA_BEFORE_R.match(rev, p):
-            b = None  # ", saying": the speaker is the sentence's subject, not the word before the comma
-        else:
-            b = _BACK.match(rev, p) if cs and text[cs - 1].isspace() else None
-        if b is not None:
-            a = _backward(text, rev, n, b, key, cs, ce, kind, names)
-            if a is not None:
-                out.append(a)
-                continue
-        if inv and _INV_BEFORE_R.match(rev, p):
-            f = _FWD_INVERTED.match(text, ce)
-            if f is not None:
-                src = f.group("src")
-                if src.lower() not in _BAD_SUBJECTS and src.lower() not in _FIRST_SECOND:
-                    ss, se = f.span("src")
-                    out.append(Attribution(cs, se, ss, se, text[cs:ce], kind(src)))
-                    continue
-        if not stance and _TRAILING_LINK_R.match(rev, p):
-            a = _trailing(text, rev, cs, ce, kind)
-            if a is not None:
-                out.append(a)
-    if noun_spans:
-        # Only nouns outside every other source span: "Democratic strategist Joe Trippi said" is one.
-        taken = sorted((a.src_start, a.src_end) for a in out)
-        starts = [t[0] for t in taken]
-        for ss, se, cue in noun_spans:
-            i = bisect_right(starts, se) - 1
-            if i >= 0 and taken[i][1] > ss:
-                continue
-            if i >= 1 and taken[i - 1][1] > ss:
-                continue
-            src = text[ss:se]
-            out.append(Attribution(ss, se, ss, se, cue, kind(src)))
+        if i >= 1 and taken[i - 1][1] > ss:
+            continue
+        found.append(Attribution(ss, se, ss, se, cue, kind(text[ss:se])))
+    return found
+
+
+def _speaker_labels(text: str, kind: Kind) -> list[Attribution]:
+    """Transcript or headline labels at a line's start: "Graham: ..."."""
     label_starts = [0] if text[:1].isupper() else []
     label_starts += [m.end() for m in _LABEL_LINE.finditer(text)]
+    found = []
     for at in label_starts:
         m = _LABEL.match(text, at)
         if m is None:
@@ -534,11 +580,8 @@ def find_attributions(text: str, self_names: set[str] | None = None, low: str | 
         src = m.group("src")
         if src.lower() in _BAD_SUBJECTS or src.split(None, 1)[0].lower() in _BAD_SUBJECTS:
             continue  # "The Ninth Circle: ...", "But: ..." are headings, not speakers
-        out.append(Attribution(m.start("src"), m.end("cue"), m.start("src"), m.end("src"), ":", kind(src)))
-    for ss, se, cs, ce in unverified:
-        s0 = ss if ss >= 0 else cs
-        out.append(Attribution(s0, ce, s0, se if ss >= 0 else ce, text[cs:ce], "explicitly_unverified"))
-    return out
+        found.append(Attribution(m.start("src"), m.end("cue"), m.start("src"), m.end("src"), ":", kind(src)))
+    return found
 
 
 def _backward(text, rev, n, b, key, cs, ce, kind, names) -> Attribution | None:

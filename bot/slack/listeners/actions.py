@@ -7,11 +7,11 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.slack.blocks import ACTION_FLAG, ACTION_REOPEN, ACTION_VERIFY
+from bot.slack.blocks import ACTION_EXPAND, ACTION_FLAG, ACTION_REOPEN, ACTION_VERIFY
 from bot.slack.listeners import ack_at_once
 from bot.slack.outbox import ephemeral
 from bot.slack.services import Services
-from bot.slack.statuses import apply_status
+from bot.slack.statuses import apply_status, refresh
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +21,24 @@ ACTION_NAMES = {ACTION_VERIFY: "verified", ACTION_FLAG: "flag", ACTION_REOPEN: "
 def register(app: App, services: Services) -> None:
     for action_id in ACTION_NAMES:
         app.action(action_id)(ack=ack_at_once, lazy=[lambda body, action: handle_click(services, body, action)])
+    app.action(ACTION_EXPAND)(ack=ack_at_once, lazy=[lambda body, action: handle_expand(services, body, action)])
+
+
+def handle_expand(services: Services, body: dict[str, Any], action: dict[str, Any]) -> None:
+    """ "Show them": the routine on-record items folded into one line are shown one by one."""
+    try:
+        checklist_id, version = (action.get("value") or "").rsplit("|", 1)
+        wanted = int(version)
+    except ValueError:
+        return
+    state = services.state
+    with state.thread_lock(checklist_id):
+        record = state.get_record(checklist_id)
+        if record is None or record.version != wanted or record.expanded:
+            return
+        record.expanded = True
+        state.save_record(record)
+    refresh(services, checklist_id)
 
 
 def parse_value(value: str) -> tuple[str, int, int] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.slack.state import checklist_id_for
 from standins.slack_driver import CHANNEL, EDITOR, OTHER_EDITOR, Bot, wait_until
 from tests.slack.helpers import (
     checked_by_reaction,
@@ -44,3 +45,32 @@ def test_concurrent_clicks_do_not_lose_updates(bot: Bot) -> None:
     bot.drain()
     final = bot.slack.message(CHANNEL, record.message_ts[0])
     assert item_numbers([final]) == numbers and not [v for v in final["blocks"] if "fc_verify" in str(v)]
+
+
+def test_routine_on_record_items_fold_into_one_line_that_expands(bot: Bot) -> None:
+    article = (
+        "Council adopts budget\n\n"
+        "Mayor Ines Okafor said the council met on Tuesday.\n\n"
+        "Finance director Lorna Tegg said the meeting ran late.\n\n"
+        "Councillor Dev Patel said residents asked many questions.\n\n"
+        "Two officials who asked not to be named said the budget hides a $4 million shortfall."
+    )
+    bot.command(article)
+    bot.wait_job(bot.last_job_id)
+    thread_ts = bot.slack.messages[CHANNEL][0]["ts"]
+    record = bot.services.state.get_record(checklist_id_for(CHANNEL, thread_ts))
+    shown = [bot.slack.message(CHANNEL, ts) for ts in record.message_ts]
+    folded = [b for m in shown for b in m["blocks"] if b.get("block_id") == "fc_folded"]
+    assert len(folded) == 1
+    checklist = bot.services.state.get_checklist(record.checklist_id)
+    assert item_numbers(shown, folded=False) != [i.number for i in checklist.items]  # some are folded away
+    assert item_numbers(shown) == [i.number for i in checklist.items]  # ... and listed on the line
+    bot.click(folded[0]["accessory"]["value"], "fc_expand", message_ts=record.message_ts[0], thread_ts=thread_ts)
+
+    def expanded() -> bool:
+        current = bot.services.state.get_record(record.checklist_id)
+        messages = [bot.slack.message(CHANNEL, ts) for ts in current.message_ts]
+        return item_numbers(messages, folded=False) == [i.number for i in checklist.items]
+
+    wait_until(expanded)
+    assert bot.services.state.get_record(record.checklist_id).expanded

@@ -1,0 +1,240 @@
+"""What an editor reads on each item: why it needs checking, how to check it, how urgent it is.
+
+Built from the item's own parts, never from a fixed sentence per type: who is cited (as written),
+the outlet and date of another outlet's report, the figure at stake, the document or dataset the
+sentence names. A "why" never contradicts the article: a claim with a source in its sentence is
+never "no source".
+
+Priority follows the stakes: a claim that rests on an unnamed, second-hand or unverified source is
+high; a specific, consequential claim with no source or only a vague group behind it is high; a
+routine statement by a named person on the record is low.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.analyzers.offline.basis import FIGURE
+from bot.models import ClaimBasis, Priority, SourceType
+
+_FIGURE_PHRASE = re.compile(
+    r"(?:(?:about|around|nearly|almost|roughly|some|more\s+than|less\s+than|fewer\s+than|at\s+least|up\s+to|"
+    r"over|under)\s+)?[$£€]?\d[\d,.]*\d?(?:\s?(?:%|percent|per\s+cent|million|billion|trillion|bn|m\b))?"
+    r"(?:\s+(?!(?:in|on|at|to|of|for|by|and|or|the|a|an|since|from|after|before|with|than|per|was|were|is|are|"
+    r"have|has|had|be|been|will|would|could|can|may|might|said|says|told|that|which|who|a\s+day|a\s+year)\b)"
+    r"[a-z][a-z\-]{2,})?"
+)
+_DATE = re.compile(
+    r"\b(?:(?:on|last|this|earlier\s+this|late\s+last|in)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday|week|month|year|January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|(?:19|20)\d\d)\b(?:\s+\d{1,2}\b)?|(?:January|February|March|April|June|July|August|September|"
+    r"October|November|December)\s+\d{1,2}(?:,\s+(?:19|20)\d\d)?)"
+)
+_DOCUMENT = re.compile(
+    r"\b(?:(?:the|a|an|its|their|his|her|our)\s+)?"
+    r"(?:(?!(?:in|on|at|to|of|for|by|and|or|with|from|that|said|says|told|a|an|the)\b)[A-Za-z][\w\-’']*\s+){0,2}?"
+    r"(?:study|survey|report|analysis|budget(?:\s+document)?|filings?|indictment|court\s+(?:filings|records|documents)|"
+    r"statement|letter|data(?:set)?|results|accounts|census|poll|audit|records|minutes|transcript|memo|documents?|"
+    r"figures|estimates?|forecast|index|register|filing)\b"
+)
+_CONSEQUENCE = re.compile(
+    r"\b(?:kill\w*|died|dead|deaths?|injur\w*|wounded|casualt\w*|fraud\w*|brib\w*|kickbacks?|charged|arrest\w*|"
+    r"convict\w*|guilty|investigat\w*|resign\w*|fired|dismissed|jobs?|layoffs?|cuts?|clos\w*|breach\w*|stole\w*|"
+    r"hack\w*|million|billion|tax\w*|budget|poverty|war|troops|brigades?|artillery|attack\w*|crisis|withdraw\w*|"
+    r"lawsuit|fines?|ban\w*|prices?|rates?|loss|losses|debt|bankrupt\w*|contamina\w*|outbreak|disease|risk|"
+    r"evacuat\w*|ceasefire|sanctions?|strike)\b",
+)  # matched on lowercased text
+_PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you", "it", "who", "which"})
+_LABEL: dict[str, str] = {
+    "anonymous": "an unnamed source",
+    "second_hand": "another outlet's reporting",
+    "vague_group": "a vague group",
+    "self_citation": "the piece's own earlier reporting",
+    "explicitly_unverified": "a statement the piece could not verify",
+    "named_on_record": "a named source on the record",
+}
+_WEAK: frozenset[str] = frozenset({"anonymous", "second_hand", "explicitly_unverified"})
+
+
+def _q(phrase: str) -> str:
+    return f"“{' '.join(phrase.split())}”"
+
+
+def figure_in(sentence: str) -> str | None:
+    m = _FIGURE_PHRASE.search(sentence)
+    return " ".join(m.group().split()).rstrip(",.") if m else None
+
+
+def date_in(sentence: str) -> str | None:
+    m = _DATE.search(sentence)
+    return m.group() if m else None
+
+
+def document_in(sentence: str) -> str | None:
+    m = _DOCUMENT.search(sentence)
+    if m is None:
+        return None
+    words = m.group().split()
+    while words and words[0].lower() in ("the", "a", "an", "its", "their", "his", "her", "our"):
+        words = words[1:]
+    return "the " + " ".join(words) if words else None
+
+
+def _outlet(src: str, via: str) -> str:
+    name = via or src
+    name = re.sub(r"^(?:according\s+to|citing|per)\s+", "", name, flags=re.IGNORECASE)
+    return name
+
+
+_GENERIC_REPORTS = re.compile(r"(?i)^(?:the\s+|some\s+|several\s+|many\s+|recent\s+)*(?:\w+\s+)?reports?\b")
+
+
+def _whose(src: str, via: str) -> str:
+    """ "the Valley Post's reporting", or for unnamed reports "reports by outlets it does not name"."""
+    name = _outlet(src, via)
+    if _GENERIC_REPORTS.match(name):
+        return "reports by outlets the piece does not name"
+    return f"{_q(name)}'s reporting"
+
+
+# --- source items -----------------------------------------------------------------------------
+
+
+def source_why(stype: SourceType, src: str, via: str = "") -> str:
+    if stype == "anonymous":
+        return f"{_q(src)} is not named, so readers cannot judge their access or motives."
+    if stype == "second_hand":
+        return f"This comes from {_whose(src, via)}, not the piece's own."
+    if stype == "vague_group":
+        return f"{_q(src)} names nobody: the view cannot be traced to anyone in particular."
+    if stype == "self_citation":
+        return f"The piece leans on its own earlier reporting ({_q(src)}) instead of a primary source."
+    if stype == "explicitly_unverified":
+        return "The piece itself says this could not be verified."
+    if src.lower() in _PRONOUNS:
+        return "A pronoun stands for a source named earlier; make sure it is clear who is speaking."
+    why = f"{_q(src)} is named and on the record; check the words and the attribution."
+    if via:
+        why += f" It reached us via {via}."
+    return why
+
+
+def source_how(stype: SourceType, src: str, sentence: str, via: str = "") -> str:
+    date = date_in(sentence)
+    when = f" ({date})" if date else ""
+    doc = document_in(sentence)
+    if stype == "anonymous":
+        return (f"Ask the reporter who {_q(src)} is, how they know, and whether a named source or a document "
+                "confirms it.")
+    if stype == "second_hand":
+        if _GENERIC_REPORTS.match(_outlet(src, via)):
+            return ("Find which outlet first reported this, read that report, then credit and link it, or confirm "
+                    "it ourselves.")
+        return (f"Read {_q(_outlet(src, via))}'s original report{when}, confirm it says this, then credit and link "
+                "it, or confirm it ourselves.")
+    if stype == "vague_group":
+        return f"Name at least one of {_q(src)} with their affiliation, or cut the generalisation."
+    if stype == "self_citation":
+        return f"Find the earlier story{when}, check it still stands (no correction) and link it."
+    if stype == "explicitly_unverified":
+        return f"Keep the caveat prominent; try {doc or 'official data'} or a second independent source."
+    if src.lower() in _PRONOUNS:
+        return "Make sure the pronoun clearly points to the right named person; check the quote against the record."
+    what = doc or "statement, recording or transcript"
+    fig = figure_in(sentence) if FIGURE.search(sentence.lower()) else None
+    words = f"{_q(fig)} and the words" if fig else "the words"
+    return f"Check {words} against {_q(src)}'s {what.removeprefix('the ')}{when}."
+
+
+def source_priority(stype: SourceType) -> Priority:
+    if stype in _WEAK:
+        return "high"
+    return "low" if stype == "named_on_record" else "medium"
+
+
+# --- claim items -----------------------------------------------------------------------------
+
+_BASIS_WHY: dict[str, str] = {
+    "disputed_figure": "A figure that is disputed in the piece",
+    "comparison": "A comparison or ranking that depends on figures not given here",
+    "prediction": "A statement about the future or about intentions that cannot be checked yet",
+    "characterisation": "An interpretation or label rather than an established fact",
+    "unsourced": "A fact asserted without a source",
+}
+
+
+def claim_why(basis: ClaimBasis, sentence: str, attribution: tuple[SourceType, str] | None,
+              quoted_by: SourceType | None) -> str:
+    """``attribution``: the type and the phrase of the attribution the claim carries."""
+    fig = figure_in(sentence) if FIGURE.search(sentence.lower()) else None
+    if basis == "anonymous_source":
+        return f"Rests on {_q(attribution[1])}, an unnamed source." if attribution else (
+            "Rests on unnamed sources: part of a quotation from a source who is not named.")
+    if basis == "second_hand":
+        return f"Rests on another outlet's reporting ({_q(attribution[1])})." if attribution else (
+            "Rests on what others told the speaker, relayed second-hand.")
+    if basis == "not_independently_verified":
+        return "The piece says it could not independently verify this."
+    shape = _BASIS_WHY.get(basis, "A claim")
+    if basis == "disputed_figure" and fig:
+        shape = f"The figure {_q(fig)} is disputed in the piece"
+    if attribution is not None:
+        stype, phrase = attribution
+        if stype == "vague_group":
+            return f"{shape}, attributed only to a vague group ({_q(phrase)})."
+        if stype == "self_citation":
+            return f"{shape}, resting on the piece's own earlier reporting ({_q(phrase)})."
+        return f"{shape}; it is attributed ({_q(phrase)}), but the claim itself still needs checking."
+    if quoted_by is not None:
+        return f"{shape}, in a quotation from {_LABEL[quoted_by]}."
+    if basis == "unsourced":
+        return "Asserted as fact with no source in the sentence" + (f": {_q(fig)}." if fig else ".")
+    return f"{shape}, with no source in the sentence."
+
+
+def claim_how(basis: ClaimBasis, sentence: str, attribution: tuple[SourceType, str] | None,
+              src: str | None) -> str:
+    """``src``: who is cited, as written, when the claim carries an attribution."""
+    fig = figure_in(sentence) if FIGURE.search(sentence.lower()) else None
+    doc = document_in(sentence)
+    date = date_in(sentence)
+    it = _q(fig) if fig else "it"
+    who = _q(src) if src else None
+    if basis == "anonymous_source":
+        return (f"Confirm {it} with a named source or a document{f' such as {doc}' if doc else ''}; "
+                f"ask the reporter who {who or 'the sources'} are and how they know.")
+    if basis == "second_hand":
+        outlet = _q(_outlet(src, "")) if src else "the original outlet"
+        return (f"Read {outlet}'s report{f' ({date})' if date else ''} and check whether anyone has confirmed "
+                f"{it} independently; credit and link it.")
+    if basis == "not_independently_verified":
+        return f"Look for {doc or 'official data'} or an independent source for {it}; keep the caveat."
+    if basis == "disputed_figure":
+        return f"Trace {it} to {doc or 'its original source'} and give both figures with their sources."
+    if basis == "comparison":
+        return (f"Get both sides of the comparison from {doc or 'the same source'} for the same period and "
+                "recompute it.")
+    if basis == "prediction":
+        return f"Attribute the forecast to {who or 'whoever makes it'} or soften it to what is known now."
+    if basis == "characterisation":
+        return f"Check who makes this reading{f' ({who})' if who else ''}; attribute it or back it with evidence."
+    if attribution is not None and attribution[0] == "named_on_record":
+        return f"Check {it} against {who}'s statement{f' and {doc}' if doc else ''} or the public record."
+    where = doc or "a document, dataset or an official on the record"
+    return f"Find the primary source for {it} ({where}) or attribute it."
+
+
+def claim_priority(basis: ClaimBasis, sentence: str, own: SourceType | None, quoted_by: SourceType | None) -> Priority:
+    """``own``: the type of the attribution the claim carries; ``quoted_by``: of the quotation's speaker."""
+    source = own or quoted_by
+    if basis in ("anonymous_source", "second_hand", "not_independently_verified") or source in _WEAK:
+        return "high"
+    specific = FIGURE.search(sentence.lower()) is not None
+    consequential = _CONSEQUENCE.search(sentence.lower()) is not None
+    if source == "named_on_record":
+        if basis == "disputed_figure" or (specific and consequential and basis in ("comparison", "prediction")):
+            return "medium"
+        return "low"
+    if specific and (consequential or basis in ("comparison", "disputed_figure", "prediction")):
+        return "high"
+    return "medium" if specific or consequential or source == "vague_group" else "low"

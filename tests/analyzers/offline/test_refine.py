@@ -1,0 +1,168 @@
+"""Right labels and nothing wrong: the attribution rules on invented wire-style sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.analyzers.offline import OfflineAnalyzer
+from bot.models import Finding, source_findings
+
+
+def _sources(text: str) -> list[Finding]:
+    findings = OfflineAnalyzer().analyze(text).findings
+    for f in findings:
+        assert text[f.offset_hint : f.offset_hint + len(f.quote)] == f.quote
+        assert "\n" not in f.quote
+    return source_findings(findings)
+
+
+def _typed(text: str) -> dict[str, str]:
+    return {f.quote: f.source_type for f in _sources(text)}
+
+
+def _one(text: str, fragment: str) -> Finding:
+    hits = [f for f in _sources(text) if fragment in f.quote]
+    assert len(hits) == 1, [(f.quote, f.source_type) for f in _sources(text)]
+    return hits[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        (
+            "A dock foreman, who asked not to be named because he feared losing his job, said the cranes stood idle "
+            "for 11 days.",
+            "A dock foreman",
+        ),
+        (
+            "Two of the traders said, speaking on condition of anonymity, that the fund had sold 8 million shares.",
+            "Two of the traders",
+        ),
+        (
+            "A local baker, who did not want to be identified, said the mill had raised flour prices by 30%.",
+            "A local baker",
+        ),
+        ("One large shareholder said the board would reject the $2 billion offer.", "One large shareholder"),
+        ("A person briefed on the talks said the lender would cut 400 jobs.", "A person briefed on the talks"),
+        ("People close to the mayor said she would not seek a second term in 2027.", "People close to the mayor"),
+        ("One shipping executive told the Harbour Gazette that freight rates had doubled.", "One shipping executive"),
+        (
+            "An engineer who spoke on condition of anonymity because he was not authorised to comment said the dam "
+            "had leaked for 3 years.",
+            "An engineer",
+        ),
+    ],
+)
+def test_anonymity_in_all_its_forms(text: str, fragment: str) -> None:
+    assert _one(text, fragment).source_type == "anonymous"
+
+
+def test_the_official_stays_anonymous_when_never_named() -> None:
+    text = (
+        "A senior port official, speaking on condition of anonymity, said 40 ships were waiting.\n"
+        '"We have never seen a queue like this," the official said.'
+    )
+    assert _one(text, "the official said").source_type == "anonymous"
+
+
+def test_the_official_named_earlier_stays_named() -> None:
+    text = (
+        "Port official Mara Lind said 40 ships were waiting.\n"
+        '"We have never seen a queue like this," the official said.'
+    )
+    assert _one(text, "the official said").source_type == "named_on_record"
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "stype"),
+    [
+        (
+            "According to reports in the local press, the plant shed 200 workers last year.",
+            "According to reports in the local press",
+            "second_hand",
+        ),
+        (
+            "A group calling itself Grey Heron posted files it said came from 3 million accounts.",
+            "A group calling itself Grey Heron",
+            "anonymous",
+        ),
+        ("Neighbours described the owner as a careful man who paid his 12 staff on time.", "Neighbours", "vague_group"),
+        (
+            "Some tenants who spoke at the hearing said rents had risen 20% in a year.",
+            "Some tenants who spoke at the hearing said",
+            "vague_group",
+        ),
+        ("It is understood that the ministry will sell its 30% stake next year.", "It is understood that", "anonymous"),
+        ("The fund is understood to have bought 5% of the shares.", "is understood to", "anonymous"),
+    ],
+)
+def test_types_from_the_phrase_and_its_sentence(text: str, fragment: str, stype: str) -> None:
+    assert _one(text, fragment).source_type == stype
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ministry has not said how many inspectors it sent to the 14 sites.",
+        "The court will hear from witnesses who will say they were paid in cash.",
+        "The levy will add about $80 a year to a typical household bill.",
+        "The study adds to evidence that night shifts raise the risk of injury.",
+        "The company posted a net loss of $12 million for the quarter.",
+        "Velmar Foods declined to comment on what it called market rumours.",
+        "Park said she backed most of the plan.",
+    ],
+)
+def test_non_sources_are_not_listed(text: str) -> None:
+    bad = [f.quote for f in _sources(text) if f.quote not in ("Park said",)]
+    assert bad == []
+
+
+def test_a_headline_subject_is_not_a_source_but_its_weak_sourcing_is() -> None:
+    text = (
+        "Mill to close two plants, company says\n"
+        "Harbour strike to widen, sources say\n"
+        "The mill will close two plants in May, its chief executive said on Tuesday."
+    )
+    quotes = [f.quote for f in _sources(text)]
+    assert "company says" not in quotes
+    assert any("sources say" in q for q in quotes)
+
+
+def test_a_dateline_is_not_a_source() -> None:
+    text = "PORT ELLIS (Coast Wire) - The mill will close two plants in May, its chief executive said on Tuesday."
+    assert not any("PORT ELLIS" in f.quote for f in _sources(text))
+
+
+def test_speakers_inside_a_quotation() -> None:
+    text = (
+        '"The rebels told the envoys on Friday that they want a truce by June. The republic agrees with us," '
+        "Foreign Minister Ana Ruiz said."
+    )
+    typed = _typed(text)
+    relayed = [stype for quote, stype in typed.items() if quote.startswith("The rebels told")]
+    assert relayed == ["second_hand"]  # hearsay relayed by the quoted speaker
+    assert not any("republic" in q for q in typed)  # a belief inside the quotation is no source
+    assert typed.get("Foreign Minister Ana Ruiz said") == "named_on_record"
+
+
+def test_no_span_across_a_sentence_or_a_line() -> None:
+    text = (
+        "The agency will close 14 offices by March, two officials briefed on the plan said.\n"
+        "The mayor, Ines Okafor, said the bridge would reopen in May. Okafor said the cost was $3 million."
+    )
+    for f in _sources(text):
+        assert "\n" not in f.quote and ". " not in f.quote.rstrip(".")
+
+
+def test_names_are_kept_whole() -> None:
+    text = (
+        "The reply was short, with Jon Harte, the city's chief planning officer, saying on Monday: "
+        '"The tower will not be built."'
+    )
+    assert not any(f.quote.startswith("chief planning officer") for f in _sources(text))
+    assert any("Jon Harte" in f.quote for f in _sources(text))
+
+
+def test_citing_takes_its_whole_noun_phrase() -> None:
+    text = "The Valley Times reported in 2023, citing court filings, that the hospital had paid $1.1 million."
+    assert any(f.quote == "citing court filings" for f in _sources(text))
