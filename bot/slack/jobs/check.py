@@ -21,7 +21,7 @@ from bot.models import Checklist
 from bot.slack.blocks import checklist_messages, parent_message, placeholder_message
 from bot.slack.fetch import fetch_message, message_text
 from bot.slack.gates import Dedup
-from bot.slack.outbox import ephemeral, post, progress_updater, publish, reply, tell, update
+from bot.slack.outbox import PostKey, ephemeral, post, progress_updater, publish, reply, tell, update
 from bot.slack.records import ThreadRecord
 from bot.slack.services import Services
 from bot.slack.state import checklist_id_for
@@ -104,7 +104,12 @@ def _read_reacted_message(services: Services, job: Job) -> Job | None:
 def _post_parent(services: Services, job: Job, text: str) -> str | None:
     """A slash command's thread: the parent says who asked and what. None when the bot may not post here."""
     try:
-        thread_ts = post(services, job.channel, parent_message(title_of(text), job.user, "command", None))
+        thread_ts = post(
+            services,
+            job.channel,
+            parent_message(title_of(text), job.user, "command", None),
+            key=PostKey(job.job_id, "parent"),
+        )
     except SlackApiError as exc:
         if exc.response.get("error") not in NOT_IN_CHANNEL_ERRORS:
             raise
@@ -126,7 +131,9 @@ def _placeholder(services: Services, job: Job, text: str, thread_ts: str, progre
     placeholder_ts = progress.get("msg0")
     if not placeholder_ts:
         sections = len(split_units(text, services.settings.batch_chars))
-        placeholder_ts = post(services, job.channel, placeholder_message(sections), thread_ts)
+        placeholder_ts = post(
+            services, job.channel, placeholder_message(sections), thread_ts, PostKey(job.job_id, "placeholder")
+        )
         services.state.job_set(job.job_id, msg0=placeholder_ts)
         progress["msg0"] = placeholder_ts
     return placeholder_ts

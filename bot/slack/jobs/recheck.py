@@ -12,7 +12,7 @@ import time
 from bot.jobs.model import Job
 from bot.slack.blocks import checklist_messages, notice_message, parent_message, placeholder_message
 from bot.slack.jobs.check import analyze
-from bot.slack.outbox import post, publish, reply, tell, update
+from bot.slack.outbox import PostKey, post, publish, reply, tell, update
 from bot.slack.records import HistoryEntry
 from bot.slack.services import Services
 from bot.slack.state import carry_statuses
@@ -39,7 +39,8 @@ def run_recheck(services: Services, job: Job) -> None:
     placeholder_ts = progress.get("placeholder_ts")
     if not placeholder_ts:
         sections = len(split_units(text, services.settings.batch_chars))
-        placeholder_ts = post(services, record.channel, placeholder_message(sections), record.thread_ts)
+        key = PostKey(job.job_id, "placeholder")
+        placeholder_ts = post(services, record.channel, placeholder_message(sections), record.thread_ts, key)
         state.job_set(job.job_id, placeholder_ts=placeholder_ts)
 
     checklist = analyze(services, job, text, record.thread_ts, placeholder_ts)

@@ -1,0 +1,73 @@
+"""Idempotent posting: an ambiguous failure (Slack stored the message, then answered 5xx or dropped the
+connection) never leaves a second parent, placeholder or checklist part. Over HTTP, against the stand-in."""
+
+from __future__ import annotations
+
+import pytest
+from slack_sdk.errors import SlackApiError
+
+from bot.jobs.model import Job
+from bot.slack.jobs import run_job
+from bot.slack.outbox import POST_EVENT_TYPE
+from standins.slack_driver import ARTICLE, CHANNEL, EDITOR, Bot
+from tests.slack.helpers import item_numbers, seed_article
+
+TS = "1700000000.000400"
+
+
+def top_level(bot: Bot) -> list[dict]:
+    return [m for m in bot.slack.messages.get(CHANNEL, []) if not m.get("thread_ts") and m.get("user") == "UBOT"]
+
+
+def command_job(n: int = 1) -> Job:
+    return Job(kind="check", job_id=f"cmd-posting-{n}", channel=CHANNEL, user=EDITOR, text=ARTICLE, trigger="command")
+
+
+def test_an_ambiguous_5xx_on_the_parent_leaves_one_parent(bot: Bot) -> None:
+    bot.slack.fail("chat.postMessage", status=500, store=True)  # stored by Slack, answered 500
+    bot.command(ARTICLE)
+    progress = bot.wait_job(bot.last_job_id)
+    [parent] = top_level(bot)
+    assert parent["ts"] == progress["parent_ts"]
+    assert parent["metadata"] == {
+        "event_type": POST_EVENT_TYPE,
+        "event_payload": {"job_id": bot.last_job_id, "role": "parent", "part": 0},
+    }
+    [look] = bot.slack.calls_to("conversations.history")
+    assert look.params["include_all_metadata"] in (True, "1", "true")
+    assert item_numbers(bot.slack.thread_messages(CHANNEL, parent["ts"]))  # the checklist is in its thread
+
+
+def test_a_dropped_connection_after_the_placeholder_was_stored_leaves_one(bot: Bot) -> None:
+    job = Job(
+        kind="check", job_id=f"react-{CHANNEL}-{TS}", channel=CHANNEL, user=EDITOR, text=ARTICLE,
+        trigger="reaction", thread_ts=TS,
+    )  # fmt: skip
+    seed_article(bot.slack, TS)
+    bot.slack.fail("chat.postMessage", drop=True)
+    run_job(bot.services, job)
+    thread = bot.slack.thread_messages(CHANNEL, TS)
+    assert [m for m in thread if "Checking" in m["text"]] == []  # the one placeholder became the checklist
+    record = bot.services.state.record_for_thread(CHANNEL, TS)
+    assert record is not None and [m["ts"] for m in thread] == record.message_ts
+    assert len(bot.slack.calls_to("conversations.replies")) == 1
+
+
+def test_a_5xx_that_stored_nothing_is_posted_again_once(bot: Bot) -> None:
+    bot.slack.fail("chat.postMessage", status=503)  # not stored: the look finds nothing, the retry posts
+    run_job(bot.services, command_job())
+    assert len(top_level(bot)) == 1
+    assert [c.status for c in bot.slack.calls_to("chat.postMessage", ok_only=False)][:2] == [503, 200]
+
+
+def test_a_rerun_after_every_attempt_failed_reuses_the_stored_parent(bot: Bot) -> None:
+    bot.slack.fail("chat.postMessage", status=500, times=3, store=True)  # every attempt stored, none answered
+    bot.slack.fail("conversations.history", status=500, times=3)  # and the looks fail: give up, post nothing more
+    job = command_job(2)
+    with pytest.raises(SlackApiError):
+        run_job(bot.services, job)
+    assert len(top_level(bot)) == 1  # the first attempt's; no blind re-post
+    run_job(bot.services, job)  # the queue's retry: the job record says a post was attempted, so it looks first
+    [parent] = top_level(bot)
+    assert bot.services.state.job_get(job.job_id)["parent_ts"] == parent["ts"]
+    assert item_numbers(bot.slack.thread_messages(CHANNEL, parent["ts"]))
