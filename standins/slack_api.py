@@ -159,6 +159,7 @@ class SlackAPIStandIn:
         self.calls: list[Call] = []
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel -> messages (seeded and posted)
         self.not_in_channel: set[str] = set()  # channels where every call answers not_in_channel
+        self.missing_channels: set[str] = set()  # channels where every call answers channel_not_found
         self._faults: dict[str, list[_Fault]] = {}
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
@@ -251,6 +252,8 @@ class SlackAPIStandIn:
         channel = params.get("channel")
         if channel in self.not_in_channel and method != "auth.test":
             return {"ok": False, "error": "not_in_channel"}
+        if channel in self.missing_channels and method != "auth.test":
+            return {"ok": False, "error": "channel_not_found"}
         if method == "auth.test":
             return {
                 "ok": True,

@@ -30,6 +30,10 @@ from bot.text import InputError, prepare_text, split_units, title_of
 log = logging.getLogger(__name__)
 
 NOT_IN_CHANNEL_ERRORS = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action"}
+CANNOT_POST = (
+    "I can't post in this conversation, so there is no checklist. Invite me with `/invite @factcheck`, "
+    "or paste the article in a channel I'm in and react to it with the trigger emoji."
+)
 
 
 def run_check(services: Services, job: Job) -> None:
@@ -113,14 +117,8 @@ def _post_parent(services: Services, job: Job, text: str) -> str | None:
     except SlackApiError as exc:
         if exc.response.get("error") not in NOT_IN_CHANNEL_ERRORS:
             raise
-        tell(
-            services,
-            job,
-            "I can't post in this conversation. Invite me with `/invite @factcheck`, "
-            "or paste the article in a channel I'm in and react to it with the trigger emoji.",
-            None,
-            None,
-        )
+        tell(services, job, CANNOT_POST, None, None)
+        services.state.job_set(job.job_id, done="1")
         return None
     services.state.job_set(job.job_id, parent_ts=thread_ts)
     return thread_ts
