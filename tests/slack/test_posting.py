@@ -7,8 +7,12 @@ import pytest
 from slack_sdk.errors import SlackApiError
 
 from bot.jobs.model import Job
+from bot.models import Checklist, ChecklistStats, ClaimItem
+from bot.slack.blocks import checklist_messages
 from bot.slack.jobs import run_job
 from bot.slack.outbox import POST_EVENT_TYPE
+from bot.slack.records import ThreadRecord
+from bot.slack.statuses import refresh
 from standins.slack_driver import ARTICLE, CHANNEL, EDITOR, Bot
 from tests.slack.helpers import item_numbers, seed_article
 
@@ -71,3 +75,30 @@ def test_a_rerun_after_every_attempt_failed_reuses_the_stored_parent(bot: Bot) -
     [parent] = top_level(bot)
     assert bot.services.state.job_get(job.job_id)["parent_ts"] == parent["ts"]
     assert item_numbers(bot.slack.thread_messages(CHANNEL, parent["ts"]))
+
+
+def test_a_refresh_that_spills_into_a_new_message_posts_it_once(bot: Bot) -> None:
+    quote = "The ministry said the harbour plan may cost about $3 billion over ten years. " * 30
+    items = [
+        ClaimItem(
+            number=n, quote=quote, start=0, end=len(quote), why="a figure", how_to_verify="ask", priority="high",
+            claim=f"the plan may cost $3 billion ({n})", basis="disputed_figure",
+        )
+        for n in range(1, 31)
+    ]  # fmt: skip
+    checklist = Checklist(article_id="a1", title="T", text_length=1, items=items, stats=ChecklistStats())
+    seed_article(bot.slack, TS)
+    first = bot.slack.seed_message(CHANNEL, {"ts": "1700000000.000401", "thread_ts": TS, "user": "UBOT", "text": "."})
+    record = ThreadRecord(
+        checklist_id=f"{CHANNEL}:{TS}", channel=CHANNEL, thread_ts=TS, requested_by=EDITOR, trigger="reaction",
+        article_id="a1", title="T", message_ts=[first["ts"]],
+    )  # fmt: skip
+    bot.services.state.save_checklist(record, checklist, "text", {})
+    pages = len(checklist_messages(checklist, record, {}))
+    assert pages >= 2
+    bot.slack.fail("chat.postMessage", status=500, store=True)
+    refresh(bot.services, record.checklist_id)
+    thread = bot.slack.thread_messages(CHANNEL, TS)
+    assert len(thread) == pages  # the first message and one of each spilled part, no copy
+    saved = bot.services.state.get_record(record.checklist_id)
+    assert saved is not None and saved.message_ts == [m["ts"] for m in thread]
