@@ -3,14 +3,18 @@ connection) never leaves a second parent, placeholder or checklist part. Over HT
 
 from __future__ import annotations
 
+import http.client
+import urllib.error
+
 import pytest
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
 
 from bot.jobs.model import Job
 from bot.models import Checklist, ChecklistStats, ClaimItem
 from bot.slack.blocks import checklist_messages
 from bot.slack.jobs import run_job
-from bot.slack.outbox import POST_EVENT_TYPE
+from bot.slack.outbox import POST_EVENT_TYPE, ambiguous
 from bot.slack.records import ThreadRecord
 from bot.slack.statuses import refresh
 from standins.slack_driver import ARTICLE, CHANNEL, EDITOR, Bot
@@ -102,3 +106,20 @@ def test_a_refresh_that_spills_into_a_new_message_posts_it_once(bot: Bot) -> Non
     assert len(thread) == pages  # the first message and one of each spilled part, no copy
     saved = bot.services.state.get_record(record.checklist_id)
     assert saved is not None and saved.message_ts == [m["ts"] for m in thread]
+
+
+def _api_error(status: int, error: str) -> SlackApiError:
+    response = SlackResponse(
+        client=None, http_verb="POST", api_url="u", req_args={}, data={"ok": False, "error": error},
+        headers={}, status_code=status,
+    )  # fmt: skip
+    return SlackApiError("failed", response)
+
+
+def test_which_failures_are_ambiguous() -> None:
+    assert ambiguous(_api_error(500, "fatal_error")) and ambiguous(_api_error(503, "service_unavailable"))
+    assert ambiguous(TimeoutError()) and ambiguous(http.client.RemoteDisconnected())
+    assert ambiguous(urllib.error.URLError(ConnectionResetError()))
+    # A definite answer: Slack did not post (or said why); re-posting or looking would not help.
+    assert not ambiguous(_api_error(200, "not_in_channel")) and not ambiguous(_api_error(429, "ratelimited"))
+    assert not ambiguous(ValueError("bad blocks"))
