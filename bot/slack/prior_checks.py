@@ -2,8 +2,9 @@
 and the checklist's one-line note while they are looked up or when they could not be fetched.
 
 Pure functions, no I/O. Every third-party string (publisher, rating, the claim as the fact-checker
-worded it) is put on one line, escaped and cut by ``bot.slack.mrkdwn``; a link is only made of a clean
-``http(s)`` URL. Sizes stay within a context element (2,000 chars) whatever the API returned.
+worded it) goes through ``bot.slack.mrkdwn.neutral_truncate``: one inert line (no mrkdwn markers, emoji
+codes, bidi or zero-width tricks), escaped, cut; a link is only made of a clean ``http(s)`` URL.
+Sizes stay within a context element (2,000 chars) whatever the API returned.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.models import ClaimItem, PriorCheck
-from bot.slack.mrkdwn import escape, escape_truncate
+from bot.slack.mrkdwn import escape, neutral_truncate
 
 STATUS_PENDING = "pending"  # set by the Slack check job between posting the checklist and the update
 
@@ -29,10 +30,6 @@ HEADER = ":mag_right: *Already fact-checked:*"
 _SAFE_URL = re.compile(r"https?://[^\s<>|\"`]{1,1000}")  # nothing that could break out of <url|label>
 
 
-def _one_line(text: str | None) -> str:
-    return " ".join((text or "").split())
-
-
 def review_date(value: str | None) -> str:
     """ "2024-08-12T00:00:00Z" -> "12 Aug 2024"; anything unparsable is shown as given (escaped, short)."""
     if not value:
@@ -40,20 +37,21 @@ def review_date(value: str | None) -> str:
     try:
         return datetime.strptime(value[:10], "%Y-%m-%d").strftime("%d %b %Y")
     except ValueError:
-        return escape_truncate(_one_line(value), 30)
+        return neutral_truncate(value, 30)
 
 
 def prior_check_line(check: PriorCheck) -> str:
     """ "• <url|PolitiFact>, 12 Aug 2024: “False”", and the checked claim on a second line."""
-    publisher = escape_truncate(_one_line(check.publisher), MAX_PUBLISHER) or "A fact-checker"
+    publisher = neutral_truncate(check.publisher, MAX_PUBLISHER) or "A fact-checker"
     url = escape(check.url or "")
     if _SAFE_URL.fullmatch(check.url or "") and len(url) <= MAX_LINK:
         publisher = f"<{url}|{publisher}>"
     date = review_date(check.review_date)
-    rating = escape_truncate(_one_line(check.rating), MAX_RATING) or "no rating given"
+    rating = neutral_truncate(check.rating, MAX_RATING) or "no rating given"
     line = f"• {publisher}{', ' + date if date else ''}: “{rating}”"
-    if _one_line(check.claim_text):
-        line += f"\n      checked: “{escape_truncate(_one_line(check.claim_text), MAX_CLAIM_TEXT)}”"
+    claim_text = neutral_truncate(check.claim_text, MAX_CLAIM_TEXT)
+    if claim_text:
+        line += f"\n      checked: “{claim_text}”"
     return line
 
 
@@ -79,7 +77,7 @@ def prior_note_block(status: str) -> dict[str, Any] | None:
     if status == STATUS_PENDING:
         text = ":hourglass_flowing_sand: Looking for published fact-checks of these claims…"
     elif status.startswith("failed"):
-        reason = escape_truncate(_one_line(status.removeprefix("failed").lstrip(": ")), MAX_REASON)
+        reason = neutral_truncate(status.removeprefix("failed").lstrip(": "), MAX_REASON)
         text = ":warning: Prior fact-checks could not be fetched" + (f" ({reason})." if reason else ".")
     else:
         return None

@@ -72,6 +72,13 @@ def test_third_party_text_is_escaped_and_kept_on_one_line() -> None:
     assert "Pants on fire" in line
 
 
+def test_third_party_text_cannot_fake_a_line_of_ours() -> None:
+    fake = "*Verified* by the desk :white_check_mark: ~done~ `x`\u202e\u200b"
+    line = prior_check_line(check(publisher=fake, rating=fake, claim_text=fake))
+    assert not any(marker in line.replace(":mag_right:", "") for marker in ("*", "~", "`", ":white_check_mark:"))
+    assert "\u202e" not in line and "\u200b" not in line and "Verified" in line
+
+
 def test_a_link_is_made_only_of_a_clean_http_url() -> None:
     too_long = "https://x.example/" + "a" * 400
     for url in ("javascript:alert(1)", "https://x.example/a|<!channel>", "https://x.example/a b", "ftp://x", too_long):
