@@ -4,6 +4,8 @@
         client = WebClient(token="xoxb-test", base_url=slack.base_url)
         slack.seed_message("C1", {"ts": "1700000000.000100", "user": "U1", "text": "..."})
         slack.fail("chat.postMessage", status=429, times=1)   # then a normal answer
+        slack.fail("chat.postMessage", status=500, store=True)  # ambiguous: stored, yet answered 500
+        slack.fail("chat.postMessage", drop=True)               # stored, then the connection is dropped
         slack.calls_to("chat.postMessage")                      # every call, parsed
 
 Bodies may be form-encoded or JSON (slack_sdk sends chat.* methods as JSON), GET query strings too;
@@ -11,7 +13,9 @@ the token must come as ``Authorization: Bearer`` (or a ``token`` parameter). Ans
 ``{"ok": true, ...}``. Slack's message limits are enforced the way Slack reports them, so a test that
 passes here proves the bot splits long checklists: more than 50 blocks or an over-long block text ->
 ``invalid_blocks``; ``text`` over 40,000 -> ``msg_too_long``; block text over 13,000 in total ->
-``msg_blocks_too_long``. ``POST /response_url/...`` takes slash-command responses.
+``msg_blocks_too_long``. ``POST /response_url/...`` takes slash-command responses. Message ``metadata``
+given to chat.postMessage/chat.update is kept and returned by conversations.history/.replies when
+they are called with ``include_all_metadata``.
 """
 
 from __future__ import annotations
@@ -57,6 +61,12 @@ class _Fault:
     status: int
     times: int
     retry_after: int | None
+    store: bool = False  # perform the call first (Slack stored the message), then answer ``status``
+    drop: bool = False  # perform the call, then close the connection without an answer
+
+
+class _Drop(Exception):
+    """Raised inside the handler: close the connection without writing a response."""
 
 
 def _block_texts(value: Any) -> list[str]:
@@ -72,6 +82,21 @@ def _block_texts(value: Any) -> list[str]:
         for item in value:
             found.extend(_block_texts(item))
     return found
+
+
+def _metadata(value: Any) -> dict[str, Any]:
+    return json.loads(value) if isinstance(value, str) else dict(value)
+
+
+def _true(value: Any) -> bool:
+    return str(value).lower() in ("1", "true")
+
+
+def _shown(messages: list[dict[str, Any]], params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Messages as history/replies return them: ``metadata`` only with ``include_all_metadata``."""
+    if _true(params.get("include_all_metadata", "")):
+        return [dict(m) for m in messages]
+    return [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
 
 
 def validate_message(params: dict[str, Any]) -> str | None:
@@ -134,6 +159,7 @@ class SlackAPIStandIn:
         self.calls: list[Call] = []
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel -> messages (seeded and posted)
         self.not_in_channel: set[str] = set()  # channels where every call answers not_in_channel
+        self.missing_channels: set[str] = set()  # channels where every call answers channel_not_found
         self._faults: dict[str, list[_Fault]] = {}
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
@@ -163,10 +189,23 @@ class SlackAPIStandIn:
         self.stop()
 
     # -- scripting ---------------------------------------------------------------------------------
-    def fail(self, method: str, status: int = 429, times: int = 1, retry_after: int | None = 1) -> None:
-        """The next ``times`` calls to ``method`` answer ``status`` (429 with ``Retry-After``)."""
+    def fail(
+        self,
+        method: str,
+        status: int = 429,
+        times: int = 1,
+        retry_after: int | None = 1,
+        *,
+        store: bool = False,
+        drop: bool = False,
+    ) -> None:
+        """The next ``times`` calls to ``method`` answer ``status`` (429 with ``Retry-After``).
+
+        ``store``: the call is carried out first (a posted message is kept) and only then answered with
+        ``status``: Slack's ambiguous 5xx. ``drop``: carried out, then the connection is closed unanswered."""
+        fault = _Fault(status, times, retry_after if status == 429 else None, store=store or drop, drop=drop)
         with self._lock:
-            self._faults.setdefault(method, []).append(_Fault(status, times, retry_after if status == 429 else None))
+            self._faults.setdefault(method, []).append(fault)
 
     def seed_message(self, channel: str, message: dict[str, Any]) -> dict[str, Any]:
         message = {"type": "message", **message}
@@ -213,6 +252,8 @@ class SlackAPIStandIn:
         channel = params.get("channel")
         if channel in self.not_in_channel and method != "auth.test":
             return {"ok": False, "error": "not_in_channel"}
+        if channel in self.missing_channels and method != "auth.test":
+            return {"ok": False, "error": "channel_not_found"}
         if method == "auth.test":
             return {
                 "ok": True,
@@ -238,6 +279,8 @@ class SlackAPIStandIn:
                 if target is None:
                     return {"ok": False, "error": "message_not_found"}
                 target.update(text=params.get("text") or "", blocks=blocks, edited=True)
+                if params.get("metadata"):
+                    target["metadata"] = _metadata(params["metadata"])
                 return {"ok": True, "channel": channel, "ts": target["ts"], "text": target["text"]}
             ts = self._next_ts()
             message = {
@@ -250,11 +293,13 @@ class SlackAPIStandIn:
             }
             if params.get("thread_ts"):
                 message["thread_ts"] = params["thread_ts"]
+            if params.get("metadata"):
+                message["metadata"] = _metadata(params["metadata"])
             self.messages.setdefault(channel, []).append(message)
             return {"ok": True, "channel": channel, "ts": ts, "message": message}
         if method == "conversations.history":
             messages = [m for m in self.messages.get(channel, []) if m.get("thread_ts") in (None, m["ts"])]
-            return {"ok": True, "messages": self._window(messages, params), "has_more": False}
+            return {"ok": True, "messages": _shown(self._window(messages, params), params), "has_more": False}
         if method == "conversations.replies":
             ts = params.get("ts")
             parent = next((m for m in self.messages.get(channel, []) if m["ts"] == ts), None)
@@ -263,7 +308,7 @@ class SlackAPIStandIn:
             root = parent.get("thread_ts") or ts
             thread = [m for m in self.messages.get(channel, []) if m["ts"] == root or m.get("thread_ts") == root]
             window = self._window(thread, params)
-            return {"ok": True, "messages": window[::-1], "has_more": False}
+            return {"ok": True, "messages": _shown(window[::-1], params), "has_more": False}
         return {"ok": False, "error": "unknown_method"}
 
     @staticmethod
@@ -304,7 +349,14 @@ class SlackAPIStandIn:
                 fault.times -= 1
                 if fault.times <= 0:
                     faults.pop(0)
+                if fault.store:
+                    self._answer(method, params)  # Slack did the work; only the answer is lost
                 call.status, call.error = fault.status, f"http_{fault.status}"
+                if fault.drop:
+                    call.status, call.error = 0, "dropped"
+                    self.calls.append(call)
+                    self._changed.notify_all()
+                    raise _Drop()
                 extra = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
                 self.calls.append(call)
                 self._changed.notify_all()
@@ -348,7 +400,11 @@ class SlackAPIStandIn:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                status, out_headers, out = standin._handle(url.path, url.query, headers, body)
+                try:
+                    status, out_headers, out = standin._handle(url.path, url.query, headers, body)
+                except _Drop:
+                    self.close_connection = True
+                    return
                 self.send_response(status)
                 for name, value in out_headers.items():
                     self.send_header(name, value)

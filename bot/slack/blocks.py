@@ -24,6 +24,7 @@ from bot.slack.mrkdwn import (
     quote_block_shortened,
     without_invisibles,
 )
+from bot.slack.prior_checks import prior_checks_block, prior_note_block
 from bot.slack.records import HistoryEntry, ItemStatus, ThreadRecord
 
 # Slack's limits, with margins where Slack's own counting is fuzzy.
@@ -231,7 +232,12 @@ def _item_actions(item_number: int, status: ItemStatus, record: ThreadRecord) ->
 
 def _item_blocks(item: ClaimItem | SourceItem, status: ItemStatus, record: ThreadRecord) -> list[dict[str, Any]]:
     text, _ = _item_section_text(item, status)
-    return [_section(text, block_id=f"fc_item:{item.number}"), _item_actions(item.number, status, record)]
+    prior = prior_checks_block(item) if isinstance(item, ClaimItem) else None
+    return [
+        _section(text, block_id=f"fc_item:{item.number}"),
+        *([prior] if prior else []),
+        _item_actions(item.number, status, record),
+    ]
 
 
 def _routine(item: ClaimItem | SourceItem) -> bool:
@@ -315,6 +321,9 @@ def checklist_messages(
         _header("Fact-check checklist"),
         _summary_context(checklist, statuses, record.version),
     ]
+    prior_note = prior_note_block(checklist.stats.prior_checks)
+    if prior_note:
+        first.append(prior_note)
     if not checklist.items:
         first.append(_section("Nothing to check was found.", block_id="fc_empty"))
         return [

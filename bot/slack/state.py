@@ -79,6 +79,10 @@ class StateStore:
             pipe.expire(_key("status", cid), self.ttl)
         pipe.execute()
 
+    def replace_checklist(self, checklist_id: str, checklist: Checklist) -> None:
+        """The same checklist, enriched (prior fact-checks): statuses and history stay as they are."""
+        self.redis.set(_key("checklist", checklist_id), checklist.model_dump_json(), ex=self.ttl, xx=True)
+
     def get_checklist(self, checklist_id: str) -> Checklist | None:
         raw = _text(self.redis.get(_key("checklist", checklist_id)))
         return Checklist.model_validate_json(raw) if raw else None

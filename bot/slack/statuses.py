@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 from bot.slack.blocks import checklist_messages
-from bot.slack.outbox import post, update
+from bot.slack.outbox import PostKey, post, update
 from bot.slack.records import HistoryEntry, Status, ThreadRecord
 from bot.slack.services import Services
 
@@ -47,8 +47,9 @@ def refresh(services: Services, checklist_id: str) -> None:
                 if state.rendered_changed(checklist_id, index, message.blocks):
                     update(services, record.channel, record.message_ts[index], message)
                     state.mark_rendered(checklist_id, index, message.blocks)
-            else:  # a longer rendering (notes added) spilled into one more message
-                record.message_ts.append(post(services, record.channel, message, record.thread_ts))
+            else:  # a longer rendering (notes, prior checks added) spilled into one more message
+                key = PostKey(f"spill-{checklist_id}-v{record.version}", "checklist", index)  # posted once
+                record.message_ts.append(post(services, record.channel, message, record.thread_ts, key))
                 state.mark_rendered(checklist_id, index, message.blocks)
                 changed = True
         if changed:

@@ -14,6 +14,7 @@ import time
 from slack_sdk.errors import SlackApiError
 
 from bot import metrics
+from bot.claimreview import find_prior_checks
 from bot.engine import CheckFailed
 from bot.jobs.model import Job
 from bot.limits import BUDGET_REASON_PREFIX
@@ -21,15 +22,21 @@ from bot.models import Checklist
 from bot.slack.blocks import checklist_messages, parent_message, placeholder_message
 from bot.slack.fetch import fetch_message, message_text
 from bot.slack.gates import Dedup
-from bot.slack.outbox import ephemeral, post, progress_updater, publish, reply, tell, update
+from bot.slack.outbox import PostKey, ephemeral, post, progress_updater, publish, reply, tell, update
+from bot.slack.prior_checks import STATUS_PENDING
 from bot.slack.records import ThreadRecord
 from bot.slack.services import Services
 from bot.slack.state import checklist_id_for
+from bot.slack.statuses import refresh
 from bot.text import InputError, prepare_text, split_units, title_of
 
 log = logging.getLogger(__name__)
 
 NOT_IN_CHANNEL_ERRORS = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action"}
+CANNOT_POST = (
+    "I can't post in this conversation, so there is no checklist. Invite me with `/invite @factcheck`, "
+    "or paste the article in a channel I'm in and react to it with the trigger emoji."
+)
 
 
 def run_check(services: Services, job: Job) -> None:
@@ -70,10 +77,39 @@ def run_check(services: Services, job: Job) -> None:
     checklist = analyze(services, job, text, thread_ts, placeholder_ts)
     if checklist is None:
         return
+    checklist = prior_checks_pending(services, checklist)
     _publish_checklist(services, job, text, thread_ts, checklist, job_messages(progress), rerun)
     if job.trigger != "reaction":
         update(services, job.channel, thread_ts, parent_message(checklist.title, job.user, "command", checklist))
+    add_prior_checks(services, checklist_id_for(job.channel, thread_ts), checklist)
     state.job_set(job.job_id, done="1")
+
+
+def prior_checks_pending(services: Services, checklist: Checklist) -> Checklist:
+    """The checklist as first posted: when the prior-checks step is on, it says they are being looked up."""
+    if not services.settings.claimreview_enabled:
+        return checklist
+    stats = checklist.stats.model_copy(update={"prior_checks": STATUS_PENDING})
+    return checklist.model_copy(update={"stats": stats})
+
+
+def add_prior_checks(services: Services, checklist_id: str, checklist: Checklist) -> None:
+    """Once the checklist is up: look up prior fact-checks (never raises, bounded by the step's deadline),
+    store the enriched checklist (later refreshes keep them) and update the thread's messages."""
+    if checklist.stats.prior_checks != STATUS_PENDING:
+        return
+    enriched = find_prior_checks(checklist, services.settings, redis_client=services.redis)
+    state = services.state
+    with state.thread_lock(checklist_id):
+        current = state.get_checklist(checklist_id)
+        if (
+            current is None
+            or current.article_id != checklist.article_id
+            or current.stats.prior_checks != STATUS_PENDING
+        ):
+            return  # rechecked (or enriched by another run) meanwhile: this result is stale
+        state.replace_checklist(checklist_id, enriched)
+    refresh(services, checklist_id)
 
 
 def _read_reacted_message(services: Services, job: Job) -> Job | None:
@@ -104,18 +140,17 @@ def _read_reacted_message(services: Services, job: Job) -> Job | None:
 def _post_parent(services: Services, job: Job, text: str) -> str | None:
     """A slash command's thread: the parent says who asked and what. None when the bot may not post here."""
     try:
-        thread_ts = post(services, job.channel, parent_message(title_of(text), job.user, "command", None))
+        thread_ts = post(
+            services,
+            job.channel,
+            parent_message(title_of(text), job.user, "command", None),
+            key=PostKey(job.job_id, "parent"),
+        )
     except SlackApiError as exc:
         if exc.response.get("error") not in NOT_IN_CHANNEL_ERRORS:
             raise
-        tell(
-            services,
-            job,
-            "I can't post in this conversation. Invite me with `/invite @factcheck`, "
-            "or paste the article in a channel I'm in and react to it with the trigger emoji.",
-            None,
-            None,
-        )
+        tell(services, job, CANNOT_POST, None, None)
+        services.state.job_set(job.job_id, done="1")
         return None
     services.state.job_set(job.job_id, parent_ts=thread_ts)
     return thread_ts
@@ -126,7 +161,9 @@ def _placeholder(services: Services, job: Job, text: str, thread_ts: str, progre
     placeholder_ts = progress.get("msg0")
     if not placeholder_ts:
         sections = len(split_units(text, services.settings.batch_chars))
-        placeholder_ts = post(services, job.channel, placeholder_message(sections), thread_ts)
+        placeholder_ts = post(
+            services, job.channel, placeholder_message(sections), thread_ts, PostKey(job.job_id, "placeholder")
+        )
         services.state.job_set(job.job_id, msg0=placeholder_ts)
         progress["msg0"] = placeholder_ts
     return placeholder_ts

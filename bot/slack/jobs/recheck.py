@@ -11,8 +11,8 @@ import time
 
 from bot.jobs.model import Job
 from bot.slack.blocks import checklist_messages, notice_message, parent_message, placeholder_message
-from bot.slack.jobs.check import analyze
-from bot.slack.outbox import post, publish, reply, tell, update
+from bot.slack.jobs.check import add_prior_checks, analyze, prior_checks_pending
+from bot.slack.outbox import PostKey, post, publish, reply, tell, update
 from bot.slack.records import HistoryEntry
 from bot.slack.services import Services
 from bot.slack.state import carry_statuses
@@ -39,12 +39,14 @@ def run_recheck(services: Services, job: Job) -> None:
     placeholder_ts = progress.get("placeholder_ts")
     if not placeholder_ts:
         sections = len(split_units(text, services.settings.batch_chars))
-        placeholder_ts = post(services, record.channel, placeholder_message(sections), record.thread_ts)
+        key = PostKey(job.job_id, "placeholder")
+        placeholder_ts = post(services, record.channel, placeholder_message(sections), record.thread_ts, key)
         state.job_set(job.job_id, placeholder_ts=placeholder_ts)
 
     checklist = analyze(services, job, text, record.thread_ts, placeholder_ts)
     if checklist is None:
         return
+    checklist = prior_checks_pending(services, checklist)
     with state.thread_lock(cid):
         record = state.get_record(cid) or record
         if record.version != int(progress.get("from_version", record.version)):
@@ -78,6 +80,7 @@ def run_recheck(services: Services, job: Job) -> None:
             record.thread_ts,
             parent_message(checklist.title, record.requested_by, "command", checklist),
         )
+    add_prior_checks(services, cid, checklist)
     state.job_set(job.job_id, done="1")
     kept = len(carried)
     if kept:

@@ -62,6 +62,9 @@ def handle_click(services: Services, body: dict[str, Any], action: dict[str, Any
     if record is None:
         ephemeral(services, channel, user, "This checklist has expired. Start a new check.", thread_ts)
         return
+    if record.channel != channel:
+        _refuse(services, body, checklist_id, "another channel")
+        return
     if version != record.version:
         ephemeral(
             services,
@@ -72,7 +75,32 @@ def handle_click(services: Services, body: dict[str, Any], action: dict[str, Any
             thread_ts,
         )
         return
+    if clicked_message_ts(body) not in record.message_ts:
+        _refuse(services, body, checklist_id, "a message that is not one of its own")
+        return
     checklist = services.state.get_checklist(checklist_id)
     if checklist is None or checklist.item(number) is None:
         return
     apply_status(services, record, [number], ACTION_NAMES[action["action_id"]], user)
+
+
+def clicked_message_ts(body: dict[str, Any]) -> str:
+    """The ts of the message whose button was clicked, as Slack's (signed) payload gives it."""
+    return str((body.get("container") or {}).get("message_ts") or (body.get("message") or {}).get("ts") or "")
+
+
+def _refuse(services: Services, body: dict[str, Any], checklist_id: str, where: str) -> None:
+    """A button value naming a checklist that the clicked message is not part of: forged or copied."""
+    user = (body.get("user") or {}).get("id") or ""
+    channel = (body.get("channel") or {}).get("id") or ""
+    log.info(
+        "click refused: the button names checklist %s but came from %s (channel %s, message %s, user %s)",
+        checklist_id, where, channel, clicked_message_ts(body), user,
+    )  # fmt: skip
+    ephemeral(
+        services,
+        channel,
+        user,
+        "That button does not belong to this message, so nothing was changed. Use the buttons under the checklist.",
+        (body.get("message") or {}).get("thread_ts"),
+    )

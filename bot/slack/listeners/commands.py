@@ -85,4 +85,13 @@ def _queue_check(services: Services, ack: Ack, command: dict[str, Any], text: st
     if admission == "skipped":
         ack()  # the same command delivered twice: the first delivery is being handled
     elif admission == "queued":
-        ack(text=f"Checking {len(text):,} characters… the checklist will appear in a thread in this channel.")
+        ack(text=queued_text(len(text)))
+
+
+def queued_text(chars: int) -> str:
+    """The ack of a queued check. The ack cannot know (without an API call, too slow here) whether the
+    bot is in the channel, so it promises nothing it cannot keep; the job tells the requester if not."""
+    return (
+        f"Checking {chars:,} characters… If I'm in this channel, the checklist will appear in a thread here; "
+        "if I'm not, I'll tell you (only you) how to invite me."
+    )
