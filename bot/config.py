@@ -83,6 +83,7 @@ class Settings:
     # Redis
     redis_url: str | None = None
     cache_ttl_seconds: int = 30 * 24 * 3600
+    state_ttl_days: int = 30  # FACTCHECK_STATE_TTL_DAYS: checklist threads kept after their last change; 0 = keep
     # Slack
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
@@ -90,6 +91,7 @@ class Settings:
     slack_api_url: str = "https://slack.com/api/"
     port: int = 3000
     trigger_emoji: str = "mag"
+    ready_emoji: str = "white_check_mark"  # FACTCHECK_READY_EMOJI: on the parent once the publish gate opens
     # Limits (0 = unlimited): checks per user and per channel in a sliding window, LLM tokens per UTC day
     user_limit: int = 20  # FACTCHECK_USER_LIMIT
     channel_limit: int = 60  # FACTCHECK_CHANNEL_LIMIT
@@ -144,12 +146,14 @@ class Settings:
             max_download_bytes=_int(env, "FACTCHECK_MAX_DOWNLOAD_BYTES", cls.max_download_bytes, minimum=1000),
             redis_url=_str(env, "REDIS_URL"),
             cache_ttl_seconds=_int(env, "FACTCHECK_CACHE_TTL", cls.cache_ttl_seconds, minimum=1),
+            state_ttl_days=_int(env, "FACTCHECK_STATE_TTL_DAYS", cls.state_ttl_days),
             slack_bot_token=_str(env, "SLACK_BOT_TOKEN"),
             slack_signing_secret=_str(env, "SLACK_SIGNING_SECRET"),
             slack_app_token=_str(env, "SLACK_APP_TOKEN"),
             slack_api_url=api_url,
             port=_int(env, "PORT", cls.port, minimum=1),
             trigger_emoji=(_str(env, "FACTCHECK_TRIGGER_EMOJI", cls.trigger_emoji) or "mag").strip(":"),
+            ready_emoji=(_str(env, "FACTCHECK_READY_EMOJI", cls.ready_emoji) or cls.ready_emoji).strip(":"),
             user_limit=_int(env, "FACTCHECK_USER_LIMIT", cls.user_limit),
             channel_limit=_int(env, "FACTCHECK_CHANNEL_LIMIT", cls.channel_limit),
             limit_window_seconds=_int(env, "FACTCHECK_LIMIT_WINDOW", cls.limit_window_seconds, minimum=1),

@@ -19,7 +19,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("analyzers", ("bot.analyzers",)),
     # bot.llm is the LLM package; the other names are its modules' places before it was gathered.
     ("llm", ("bot.llm", "bot.llm_client", "bot.qa", "bot.prompts", "bot.analyzers.llm")),
-    ("engine", ("bot.engine", "bot.cache", "bot.grounding", "bot.render", "bot.limits")),
+    ("engine", ("bot.engine", "bot.cache", "bot.grounding", "bot.render", "bot.limits", "bot.desk", "bot.export")),
     ("factory", ("bot.factory",)),
     ("services", ("bot.inputs", "bot.claimreview")),
     ("jobs", ("bot.jobs", "bot.worker")),  # bot.worker: the old name of queued jobs' function

@@ -36,12 +36,15 @@ _FIELD_CAPS = {"claim": 400, "source": 200, "hedges": 250, "why": 500, "how": 50
 ACTION_VERIFY = "fc_verify"
 ACTION_FLAG = "fc_flag"
 ACTION_REOPEN = "fc_reopen"
+ACTION_MORE = "fc_more"  # the item's overflow menu: a note with the status, waive, assign (bot/slack/views.py)
+ACTION_EXPORT = "fc_export"
 
 _PRIORITY = {"high": ":red_circle: high", "medium": ":large_orange_circle: medium", "low": ":white_circle: low"}
 _STATUS_ICON = {
     "open": ":white_large_square:",
     "verified": ":white_check_mark:",
     "flagged": ":triangular_flag_on_post:",
+    "waived": ":heavy_minus_sign:",
 }
 
 
@@ -159,7 +162,12 @@ def _progress_line(checklist: Checklist, statuses: dict[int, ItemStatus]) -> str
 # --- checklist ------------------------------------------------------------------------------------
 
 
-def _status_line(status: ItemStatus) -> str:
+def _status_line(status: ItemStatus, owner: str | None = None) -> str:
+    line = _status_only(status)
+    return line + (f" · owner {mention(owner)}" if owner else "")
+
+
+def _status_only(status: ItemStatus) -> str:
     icon = _STATUS_ICON.get(status.status, "")
     if status.status == "open":
         line = f"{icon} Open"
@@ -177,7 +185,7 @@ def _status_line(status: ItemStatus) -> str:
     return line
 
 
-def _item_section_text(item: ClaimItem | SourceItem, status: ItemStatus) -> tuple[str, bool]:
+def _item_section_text(item: ClaimItem | SourceItem, status: ItemStatus, owner: str | None = None) -> tuple[str, bool]:
     """The item's section text (<= 3,000 chars) and whether its quote was shortened to fit."""
     kind = label(item.basis) if isinstance(item, ClaimItem) else label(item.source_type)
     head = f"*{item.number}. {item.kind.capitalize()} · {escape(kind)}* · {_PRIORITY.get(item.priority, item.priority)}"
@@ -193,7 +201,7 @@ def _item_section_text(item: ClaimItem | SourceItem, status: ItemStatus) -> tupl
         details.append(f"*Why:* {escape_truncate(item.why, _FIELD_CAPS['why'])}")
     if item.how_to_verify:
         details.append(f"*How to verify:* {escape_truncate(item.how_to_verify, _FIELD_CAPS['how'])}")
-    details.append(_status_line(status))
+    details.append(_status_line(status, owner))
 
     shortened_note = " _(quote shortened)_"
     rest = "\n".join(details)
@@ -211,12 +219,42 @@ def _item_actions(item_number: int, status: ItemStatus, record: ThreadRecord) ->
     flag = _button("Flag", ACTION_FLAG, value, "danger")
     reopen = _button("Reopen", ACTION_REOPEN, value)
     # Offer only moves away from the current status.
-    elements = {"open": [verify, flag], "verified": [flag, reopen], "flagged": [verify, reopen]}[status.status]
-    return {"type": "actions", "block_id": f"fc_actions:{item_number}", "elements": elements}
+    elements = {
+        "open": [verify, flag],
+        "verified": [flag, reopen],
+        "flagged": [verify, reopen],
+        "waived": [verify, reopen],
+    }[status.status]
+    return {
+        "type": "actions",
+        "block_id": f"fc_actions:{item_number}",
+        "elements": [*elements, _item_overflow(value)],
+    }
 
 
-def _item_blocks(item: ClaimItem | SourceItem, status: ItemStatus, record: ThreadRecord) -> list[dict[str, Any]]:
-    text, _ = _item_section_text(item, status)
+# The overflow keeps one click for Verified/Flag and puts the slower moves one menu away.
+ITEM_MENU = (
+    ("note:verified", "Verified, with a note…"),
+    ("note:flag", "Flag, with a note…"),
+    ("note:waive", "Waive, with a note…"),
+    ("assign", "Assign…"),
+)
+
+
+def _item_overflow(value: str) -> dict[str, Any]:
+    return {
+        "type": "overflow",
+        "action_id": ACTION_MORE,
+        "options": [
+            {"text": {"type": "plain_text", "text": text}, "value": f"{op}|{value}"[:150]} for op, text in ITEM_MENU
+        ],
+    }
+
+
+def _item_blocks(
+    item: ClaimItem | SourceItem, status: ItemStatus, record: ThreadRecord, owner: str | None = None
+) -> list[dict[str, Any]]:
+    text, _ = _item_section_text(item, status, owner)
     return [_section(text, block_id=f"fc_item:{item.number}"), _item_actions(item.number, status, record)]
 
 
@@ -248,7 +286,11 @@ def _summary_context(checklist: Checklist, statuses: dict[int, ItemStatus], vers
 
 
 def checklist_messages(
-    checklist: Checklist, record: ThreadRecord, statuses: dict[int, ItemStatus]
+    checklist: Checklist,
+    record: ThreadRecord,
+    statuses: dict[int, ItemStatus],
+    owners: dict[int, str] | None = None,
+    hidden: int = 0,
 ) -> list[SlackMessage]:
     """The checklist as thread messages, split so that each one fits every Slack limit.
 
@@ -271,7 +313,9 @@ def checklist_messages(
     blocks, numbers = pages[0]
     weight = text_weight(first)
     for item in checklist.items:
-        item_blocks = _item_blocks(item, statuses.get(item.number, ItemStatus()), record)
+        item_blocks = _item_blocks(
+            item, statuses.get(item.number, ItemStatus()), record, (owners or {}).get(item.number)
+        )
         item_weight = text_weight(item_blocks)
         max_blocks = MAX_BLOCKS - (0 if len(pages) == 1 else 1)
         if numbers and (len(blocks) + len(item_blocks) > max_blocks or weight + item_weight > MAX_MESSAGE_CHARS):
@@ -292,6 +336,8 @@ def checklist_messages(
         else:
             text = f"Fact-check checklist (continued): items {span}"
             page_blocks.insert(0, _context(f"Checklist (continued) — items {span}", block_id="fc_continued"))
+        if index == len(pages) - 1:  # MAX_BLOCKS leaves room under Slack's 50 for these two
+            page_blocks.extend(_desk_blocks(record, hidden))
         messages.append(SlackMessage(text=_fallback(text), blocks=page_blocks))
     return messages
 
@@ -310,12 +356,25 @@ def _counts_line(checklist: Checklist, statuses: dict[int, ItemStatus] | None) -
     return line
 
 
+def _desk_blocks(record: ThreadRecord, hidden: int) -> list[dict[str, Any]]:
+    """Under the summary: export one click away, and what a channel's priority setting leaves out."""
+    export = _button("Export (Markdown + CSV)", ACTION_EXPORT, f"{record.checklist_id}|{record.version}|0")
+    blocks: list[dict[str, Any]] = [{"type": "actions", "block_id": "fc_desk", "elements": [export]}]
+    if hidden:
+        note = (
+            f"{_plural(hidden, 'lower-priority item')} not shown (this channel's setting); `export` lists every item."
+        )
+        blocks.append(_context(note, block_id="fc_hidden"))
+    return blocks
+
+
 def parent_message(
     title: str,
     requested_by: str,
     trigger: str,
     counts: Checklist | None,
     statuses: dict[int, ItemStatus] | None = None,
+    desk_line: str | None = None,
 ) -> SlackMessage:
     """The channel message the checklist thread hangs under; ``counts`` once the checklist is known.
 
@@ -333,6 +392,9 @@ def parent_message(
         counts_text = _counts_line(counts, statuses)
         footer.append(counts_text)
         fallback += f" · {counts_text}"
+    if desk_line:  # "7 of 12 settled · 2 high-priority open" (bot.desk): the publish gate at a glance
+        footer.append(desk_line)
+        fallback += f" · {desk_line}"
     else:
         footer.append(":hourglass_flowing_sand: Checking…")
     blocks.append(_context(" · ".join(footer), block_id="fc_parent_counts"))
@@ -367,6 +429,8 @@ def help_message(trigger_emoji: str) -> SlackMessage:
         "• `verified 2, 5 and 7` or `verified 2-4`: several items at once\n"
         "• `flag 3 the figure is from 2019`: flag item 3 and say why\n"
         "• `reopen 3`: back to open\n"
+        "• `waive 4 cut from the story`: settle item 4 without checking it (the note is required)\n"
+        "• `assign 2, 5 @someone` (or `assign 2 me`), `unassign 2`: who checks what; they get a DM\n"
         "• `status`: who did what and when, and what is still open\n"
         "• `recheck` followed by the revised text: a new checklist for the new version\n"
         "• `help`: this message"
@@ -401,6 +465,8 @@ def _history_line(entry: HistoryEntry) -> str:
     line = f"• {_when(entry.at)}: {mention(entry.user)} {escape_truncate(entry.action, 40)}"
     if entry.numbers:
         line += f" {_cut(_ranges(entry.numbers), 200)}"
+    if entry.owner:
+        line += f" to {mention(entry.owner)}"
     if entry.note:
         line += f" — {escape_truncate(entry.note, 200)}"
     return line

@@ -13,7 +13,7 @@ from typing import Literal
 
 from bot.slack.mrkdwn import decode_incoming
 
-Action = Literal["verified", "flag", "reopen", "status", "recheck", "help"]
+Action = Literal["verified", "flag", "reopen", "status", "recheck", "help", "assign", "unassign", "waive", "export"]
 
 _VERBS: dict[str, Action] = {
     "verified": "verified",
@@ -25,8 +25,12 @@ _VERBS: dict[str, Action] = {
     "status": "status",
     "recheck": "recheck",
     "help": "help",
+    "assign": "assign",
+    "unassign": "unassign",
+    "waive": "waive",
+    "waived": "waive",
 }
-_NUMBERED: set[Action] = {"verified", "flag", "reopen"}
+_NUMBERED: set[Action] = {"verified", "flag", "reopen", "assign", "unassign", "waive"}
 _ALONE: set[Action] = {"status", "help"}  # "status update: ..." is conversation, not a command
 
 # Leading mentions of the bot: raw (<@U123>, <@U123|name>) or already decoded (@U123).
@@ -37,7 +41,12 @@ _ITEM_WORD = re.compile(r"^\s*(?:items?|nos?\.?|numbers?)\s+", re.IGNORECASE)
 _NUMBER = re.compile(r"#?(\d{1,6})(?:\s*[-–—]\s*#?(\d{1,6}))?(?!\d)")
 _SEPARATOR = re.compile(r"^(?:\s*,\s*(?:and\s+)?|\s*&\s*|\s+and\s+|\s+)(?=#?\d)", re.IGNORECASE)
 _NOTE_LEAD = re.compile(r"^[\s:,;.\-–—]+")
-_MAX_RANGE = 1000  # "1-999999" is not a plausible command; do not expand it
+_MAX_RANGE = 1000
+# assign: "<@U123>" / "<@U123|name>" as Slack sends a mention, or "me"; optionally after "to".
+_ASSIGNEE = re.compile(r"^\s*(?:to\s+)?(?:<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|(me|myself))\s*[.!]?\s*$", re.IGNORECASE)
+_RAW_NUMBERS = re.compile(
+    r"^(.*?\d)(?=\s*(?:to\s+)?(?:<@|me\b|myself\b))", re.IGNORECASE | re.DOTALL
+)  # "1-999999" is not a plausible command; do not expand it
 
 
 @dataclass
@@ -46,6 +55,7 @@ class ThreadCommand:
     numbers: list[int] = field(default_factory=list)
     note: str = ""
     revised_text: str = ""
+    assignee: str = ""  # assign: a Slack user id, or "me" (the sender)
 
 
 def _strip_mention(text: str) -> str:
@@ -99,6 +109,8 @@ def parse_thread_command(text: str) -> ThreadCommand | None:
         revised = re.sub(r"^[ \t]*:?[ \t]*\n?", "", rest, count=1)
         return ThreadCommand("recheck", revised_text=revised.strip("\n").rstrip())
 
+    if action == "assign":
+        return _parse_assign(_strip_mention(text))
     parsed = _parse_numbers(rest)
     if parsed is None:
         return None
@@ -108,3 +120,19 @@ def parse_thread_command(text: str) -> ThreadCommand | None:
         return None
     note = _NOTE_LEAD.sub("", after).strip()
     return ThreadCommand(action, numbers=numbers, note=note)
+
+
+def _parse_assign(raw: str) -> ThreadCommand | None:
+    """``assign 2, 5 @someone`` / ``assign 3 to me``: the mention is read from the raw text, where it still
+    carries the user id (decoding turns ``<@U123|name>`` into ``@name``)."""
+    verb = _VERB.match(raw)
+    if verb is None:
+        return None
+    head = _RAW_NUMBERS.match(raw[verb.end() :])
+    if head is None:
+        return None
+    parsed = _parse_numbers(decode_incoming(head.group(1)))
+    who = _ASSIGNEE.match(raw[verb.end() + head.end() :])
+    if parsed is None or parsed[1].strip() or who is None:
+        return None
+    return ThreadCommand("assign", numbers=parsed[0], assignee=who.group(1) or "me")

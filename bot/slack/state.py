@@ -10,7 +10,12 @@ Keys (``{id}`` is the checklist id, ``"{channel}:{thread_ts}"``):
 - ``fc:job:{job_id}``: the message timestamps a job has posted so far (a rerun reuses them).
 - ``fc:rendered:{id}``: a hash, message index -> digest of its last posted blocks (skip no-op updates).
 - ``fc:lock:{id}``: the lock that serializes render-and-update of one thread.
-Everything expires ``STATE_TTL_SECONDS`` after the last write to the thread. Every key is spelled by ``_key``.
+- ``fc:owner:{id}``: a hash, item number -> the Slack user id it is assigned to (apart from the status,
+  so a click never drops an owner). ``fc:told:{id}:{number}:{user}``: the assignee was told (once).
+- ``fc:ready:{id}``: "1" while the publish gate's reaction is on the parent message.
+- ``fc:version:{id}:{n}``: version n as it was when a recheck replaced it (checklist, statuses, owners).
+Everything expires ``ttl`` seconds after the last write to the thread (``FACTCHECK_STATE_TTL_DAYS``;
+0 keeps it). Every key is spelled by ``_key``.
 """
 
 from __future__ import annotations
@@ -51,7 +56,16 @@ def _text(value: bytes | str | None) -> str | None:
 class StateStore:
     def __init__(self, client: redis.Redis, ttl: int = STATE_TTL_SECONDS) -> None:
         self.redis = client
-        self.ttl = ttl
+        self.ttl = ttl  # seconds; 0 = keep for good
+
+    @property
+    def _ex(self) -> int | None:
+        return self.ttl or None
+
+    def _expire(self, pipe: redis.client.Pipeline, *keys: str) -> None:
+        if self.ttl:
+            for key in keys:
+                pipe.expire(key, self.ttl)
 
     # -- records -------------------------------------------------------------------------------
     def get_record(self, checklist_id: str) -> ThreadRecord | None:
@@ -62,7 +76,7 @@ class StateStore:
         return self.get_record(checklist_id_for(channel, thread_ts))
 
     def save_record(self, record: ThreadRecord) -> None:
-        self.redis.set(_key("rec", record.checklist_id), record.model_dump_json(), ex=self.ttl)
+        self.redis.set(_key("rec", record.checklist_id), record.model_dump_json(), ex=self._ex)
 
     def save_checklist(
         self, record: ThreadRecord, checklist: Checklist, article: str, statuses: dict[int, ItemStatus]
@@ -70,13 +84,13 @@ class StateStore:
         """Store a (re)checked thread in one transaction: a reader never sees new items with old statuses."""
         cid = record.checklist_id
         pipe = self.redis.pipeline(transaction=True)
-        pipe.set(_key("rec", cid), record.model_dump_json(), ex=self.ttl)
-        pipe.set(_key("checklist", cid), checklist.model_dump_json(), ex=self.ttl)
-        pipe.set(_key("article", cid), article, ex=self.ttl)
+        pipe.set(_key("rec", cid), record.model_dump_json(), ex=self._ex)
+        pipe.set(_key("checklist", cid), checklist.model_dump_json(), ex=self._ex)
+        pipe.set(_key("article", cid), article, ex=self._ex)
         pipe.delete(_key("status", cid), _key("rendered", cid))
         if statuses:
             pipe.hset(_key("status", cid), mapping={str(n): s.model_dump_json() for n, s in statuses.items()})
-            pipe.expire(_key("status", cid), self.ttl)
+            self._expire(pipe, _key("status", cid))
         pipe.execute()
 
     def get_checklist(self, checklist_id: str) -> Checklist | None:
@@ -99,14 +113,14 @@ class StateStore:
         key = _key("status", checklist_id)
         pipe = self.redis.pipeline(transaction=True)
         pipe.hset(key, mapping={str(n): value.model_dump_json() for n in numbers})
-        pipe.expire(key, self.ttl)
+        self._expire(pipe, key)
         pipe.execute()
 
     def add_history(self, checklist_id: str, entry: HistoryEntry) -> None:
         key = _key("history", checklist_id)
         pipe = self.redis.pipeline(transaction=True)
         pipe.rpush(key, entry.model_dump_json())
-        pipe.expire(key, self.ttl)
+        self._expire(pipe, key)
         pipe.execute()
 
     def history(self, checklist_id: str) -> list[HistoryEntry]:
@@ -138,7 +152,7 @@ class StateStore:
         key = _key("rendered", checklist_id)
         pipe = self.redis.pipeline(transaction=True)
         pipe.hset(key, str(index), digest)
-        pipe.expire(key, self.ttl)
+        self._expire(pipe, key)
         pipe.execute()
 
     @contextmanager
@@ -155,6 +169,54 @@ class StateStore:
             if acquired:
                 with suppress(redis.exceptions.LockError):  # expired while we worked: nothing to release
                     lock.release()
+
+    # -- the desk: owners, the publish gate, earlier versions --------------------------------------
+    def _touch(self, pipe: redis.client.Pipeline, checklist_id: str) -> None:
+        """Work on a thread keeps all of it: the record lasts ``ttl`` after the last change, not the first."""
+        families = ("rec", "checklist", "article", "status", "history", "owner", "ready")
+        self._expire(pipe, *(_key(f, checklist_id) for f in families))
+
+    def owners(self, checklist_id: str) -> dict[int, str]:
+        raw = self.redis.hgetall(_key("owner", checklist_id))
+        return {int(_text(k) or 0): _text(v) or "" for k, v in raw.items()}
+
+    def set_owner(self, checklist_id: str, numbers: list[int], user: str | None) -> None:
+        """Assign ``numbers`` to ``user``; ``None`` unassigns them."""
+        key = _key("owner", checklist_id)
+        pipe = self.redis.pipeline(transaction=True)
+        if user:
+            pipe.hset(key, mapping={str(n): user for n in numbers})
+        else:
+            pipe.hdel(key, *(str(n) for n in numbers))
+        self._touch(pipe, checklist_id)
+        pipe.execute()
+
+    def replace_owners(self, checklist_id: str, owners: dict[int, str]) -> None:
+        key = _key("owner", checklist_id)
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.delete(key)
+        if owners:
+            pipe.hset(key, mapping={str(n): u for n, u in owners.items()})
+            self._expire(pipe, key)
+        pipe.execute()
+
+    def first_telling(self, checklist_id: str, number: int, user: str) -> bool:
+        """True once per (item, assignee): whoever is assigned is told once, not at every re-assignment."""
+        return bool(self.redis.set(_key("told", f"{checklist_id}:{number}:{user}"), "1", nx=True, ex=self._ex))
+
+    def set_ready(self, checklist_id: str, ready: bool) -> bool:
+        """Record the gate's state; True when it changed (the reaction must be added or removed)."""
+        key = _key("ready", checklist_id)
+        if ready:
+            return bool(self.redis.set(key, "1", nx=True, ex=self._ex))
+        return bool(self.redis.delete(key))
+
+    def save_version(self, checklist_id: str, version: int, snapshot: str) -> None:
+        """Keep version ``version`` (JSON) when a recheck replaces it: its history stays reachable."""
+        self.redis.set(_key("version", f"{checklist_id}:{version}"), snapshot, ex=self._ex)
+
+    def get_version(self, checklist_id: str, version: int) -> str | None:
+        return _text(self.redis.get(_key("version", f"{checklist_id}:{version}")))
 
 
 def quote_key(kind: str, quote: str) -> tuple[str, str]:

@@ -17,6 +17,7 @@ ACTIONS: dict[str, tuple[Status, str]] = {  # command/button action -> (new stat
     "verified": ("verified", "verified"),
     "flag": ("flagged", "flagged"),
     "reopen": ("open", "reopened"),
+    "waive": ("waived", "waived"),  # needs a note: callers refuse a waiver without one
 }
 
 
@@ -40,7 +41,8 @@ def refresh(services: Services, checklist_id: str) -> None:
         checklist = state.get_checklist(checklist_id)
         if record is None or checklist is None:
             return
-        messages = checklist_messages(checklist, record, state.statuses(checklist_id))
+        statuses = state.statuses(checklist_id)
+        messages = checklist_messages(checklist, record, statuses, state.owners(checklist_id))
         changed = False
         for index, message in enumerate(messages):
             if index < len(record.message_ts):

@@ -115,9 +115,13 @@ def assert_within_limits(message: SlackMessage) -> None:
             assert len(block["text"]["text"]) <= 150
         if block["type"] == "actions":
             for el in block["elements"]:
+                assert len(el["action_id"]) <= 255
+                if el["type"] == "overflow":  # 2-5 options, text 75 and value 150 chars
+                    assert 2 <= len(el["options"]) <= 5
+                    assert all(len(o["text"]["text"]) <= 75 and len(o["value"]) <= 150 for o in el["options"])
+                    continue
                 assert len(el["text"]["text"]) <= 75
                 assert len(el["value"]) <= 2000
-                assert len(el["action_id"]) <= 255
     for text in [message.text, *_texts(message.blocks)]:
         assert "<!" not in text
         assert "<@U999>" not in text and "<http" not in text
@@ -151,8 +155,14 @@ def test_buttons_follow_status() -> None:
     [message] = checklist_messages(checklist, RECORD, statuses)
     actions = [b for b in message.blocks if b["type"] == "actions"]
     ids = [[el["action_id"] for el in b["elements"]] for b in actions]
-    assert ids == [["fc_verify", "fc_flag"], ["fc_flag", "fc_reopen"], ["fc_verify", "fc_reopen"]]
-    values = {el["value"] for el in actions[1]["elements"]}
+    more = "fc_more"  # the overflow (a note, waive, assign) on every item; export under the last one
+    assert ids == [
+        ["fc_verify", "fc_flag", more],
+        ["fc_flag", "fc_reopen", more],
+        ["fc_verify", "fc_reopen", more],
+        ["fc_export"],
+    ]
+    values = {el["value"] for el in actions[1]["elements"] if el["type"] == "button"}
     assert values == {"C0123ABCD:1732512000.000100|2|2"}
 
 

@@ -70,3 +70,20 @@ def test_recheck_keeps_line_breaks() -> None:
 )
 def test_conversation_is_not_a_command(text: str) -> None:
     assert parse_thread_command(text) is None
+
+
+def test_desk_commands() -> None:
+    from bot.slack.commands_text import parse_thread_command as parse
+
+    assert parse("assign 3 <@U123ABC>").assignee == "U123ABC"  # type: ignore[union-attr]
+    both = parse("assign 2, 5 to <@U9|bob>")
+    assert both is not None and both.numbers == [2, 5] and both.assignee == "U9"
+    assert parse("<@UBOT> assign 2-3 me").assignee == "me"  # type: ignore[union-attr]
+    assert parse("assign the work to someone") is None  # conversation
+    assert parse("assign 2 <@U1> and more") is None
+    assert parse("assign 2") is None  # to whom?
+    unassign = parse("unassign 4")
+    assert unassign is not None and unassign.action == "unassign" and unassign.numbers == [4]
+    waive = parse("waive 2 cut from the story")
+    assert waive is not None and waive.action == "waive" and waive.note == "cut from the story"
+    assert parse("waive 3") is not None and parse("waive 3").note == ""  # type: ignore[union-attr]
