@@ -42,9 +42,15 @@ class DeskProgress:
     high_open: int  # high-priority items neither verified nor waived (flagged ones included)
 
     @property
+    def gate_open(self) -> int:
+        """Items still between the story and publication: the high-priority ones, or every item when a
+        checklist has none (a story is not ready the moment its checklist arrives)."""
+        return self.high_open if self.high_total else self.total - self.settled
+
+    @property
     def ready(self) -> bool:
         """The publish gate: every high-priority item verified or explicitly waived with a note."""
-        return self.total > 0 and self.high_open == 0
+        return self.total > 0 and self.gate_open == 0
 
     def line(self) -> str:
         """``"7 of 12 settled · 1 flagged · 2 high-priority open"``, or the ready line."""
@@ -54,9 +60,13 @@ class DeskProgress:
         if self.flagged:
             parts.append(f"{self.flagged} flagged")
         if self.ready:
-            parts.append("ready to publish: every high-priority item is verified or waived")
-        else:
+            parts.append(
+                "ready to publish" + (": every high-priority item is verified or waived" if self.high_total else "")
+            )
+        elif self.high_total:
             parts.append(f"{self.high_open} high-priority open")
+        else:
+            parts.append(f"{self.gate_open} open")
         return " · ".join(parts)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.desk import progress
 from bot.limits import BUDGET_REASON_PREFIX
 from bot.models import Checklist, ClaimItem, SourceItem
 from bot.render import label
@@ -262,6 +263,8 @@ def _summary_context(checklist: Checklist, statuses: dict[int, ItemStatus], vers
     stats = checklist.stats
     title = f"*{escape_truncate(checklist.title, 300)}*" + (f" · version {version} (rechecked)" if version > 1 else "")
     lines = [title, _progress_line(checklist, statuses)]
+    if checklist.items:  # the publish gate, as on the parent message
+        lines.append(progress(checklist, statuses).line())
     if checklist.items:
         claims = sum(1 for i in checklist.items if i.kind == "claim")
         sources = len(checklist.items) - claims

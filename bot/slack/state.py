@@ -12,7 +12,7 @@ Keys (``{id}`` is the checklist id, ``"{channel}:{thread_ts}"``):
 - ``fc:lock:{id}``: the lock that serializes render-and-update of one thread.
 - ``fc:owner:{id}``: a hash, item number -> the Slack user id it is assigned to (apart from the status,
   so a click never drops an owner). ``fc:told:{id}:{number}:{user}``: the assignee was told (once).
-- ``fc:ready:{id}``: "1" while the publish gate's reaction is on the parent message.
+- ``fc:ready:{id}``: the emoji the publish gate put on the parent message, while it is there.
 - ``fc:version:{id}:{n}``: version n as it was when a recheck replaced it (checklist, statuses, owners).
 Everything expires ``ttl`` seconds after the last write to the thread (``FACTCHECK_STATE_TTL_DAYS``;
 0 keeps it). Every key is spelled by ``_key``.
@@ -204,12 +204,17 @@ class StateStore:
         """True once per (item, assignee): whoever is assigned is told once, not at every re-assignment."""
         return bool(self.redis.set(_key("told", f"{checklist_id}:{number}:{user}"), "1", nx=True, ex=self._ex))
 
-    def set_ready(self, checklist_id: str, ready: bool) -> bool:
-        """Record the gate's state; True when it changed (the reaction must be added or removed)."""
-        key = _key("ready", checklist_id)
-        if ready:
-            return bool(self.redis.set(key, "1", nx=True, ex=self._ex))
-        return bool(self.redis.delete(key))
+    def mark_ready(self, checklist_id: str, emoji: str) -> bool:
+        """The gate opened with ``emoji``; True only for the caller that opened it (it adds the reaction)."""
+        return bool(self.redis.set(_key("ready", checklist_id), emoji, nx=True, ex=self._ex))
+
+    def clear_ready(self, checklist_id: str) -> str | None:
+        """The gate closed: the emoji to take off again, for the one caller that closed it."""
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.get(_key("ready", checklist_id))
+        pipe.delete(_key("ready", checklist_id))
+        emoji, deleted = pipe.execute()
+        return _text(emoji) if deleted else None
 
     def save_version(self, checklist_id: str, version: int, snapshot: str) -> None:
         """Keep version ``version`` (JSON) when a recheck replaces it: its history stays reachable."""

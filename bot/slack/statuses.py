@@ -10,6 +10,7 @@ import time
 
 from bot.slack.blocks import checklist_messages
 from bot.slack.outbox import post, update
+from bot.slack.publish_gate import apply_gate
 from bot.slack.records import HistoryEntry, Status, ThreadRecord
 from bot.slack.services import Services
 
@@ -55,3 +56,4 @@ def refresh(services: Services, checklist_id: str) -> None:
                 changed = True
         if changed:
             state.save_record(record)
+        apply_gate(services, record, checklist, statuses)

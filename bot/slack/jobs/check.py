@@ -13,7 +13,7 @@ import time
 
 from slack_sdk.errors import SlackApiError
 
-from bot import metrics
+from bot import desk, metrics
 from bot.engine import CheckFailed
 from bot.jobs.model import Job
 from bot.limits import BUDGET_REASON_PREFIX
@@ -72,7 +72,13 @@ def run_check(services: Services, job: Job) -> None:
         return
     _publish_checklist(services, job, text, thread_ts, checklist, job_messages(progress), rerun)
     if job.trigger != "reaction":
-        update(services, job.channel, thread_ts, parent_message(checklist.title, job.user, "command", checklist))
+        desk_line = desk.progress(checklist, {}).line()  # a first check has no statuses yet
+        update(
+            services,
+            job.channel,
+            thread_ts,
+            parent_message(checklist.title, job.user, "command", checklist, None, desk_line),
+        )
     state.job_set(job.job_id, done="1")
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import time
 
 from bot.jobs.model import Job
-from bot.slack.blocks import checklist_messages, notice_message, parent_message, placeholder_message
+from bot.slack.blocks import checklist_messages, notice_message, placeholder_message
 from bot.slack.jobs.check import analyze
 from bot.slack.outbox import post, publish, reply, tell, update
+from bot.slack.publish_gate import apply_gate
 from bot.slack.records import HistoryEntry
 from bot.slack.services import Services
 from bot.slack.state import carry_statuses
@@ -71,13 +72,7 @@ def run_recheck(services: Services, job: Job) -> None:
                 notice_message(f"Superseded: version {new.version} of this checklist is below in this thread."),
             )
         state.add_history(cid, HistoryEntry(at=time.time(), user=job.user, action="rechecked", numbers=sorted(carried)))
-    if record.trigger == "command":
-        update(
-            services,
-            record.channel,
-            record.thread_ts,
-            parent_message(checklist.title, record.requested_by, "command", checklist),
-        )
+        apply_gate(services, new, checklist, carried)  # the parent's progress, and the gate, for the new items
     state.job_set(job.job_id, done="1")
     kept = len(carried)
     if kept:
