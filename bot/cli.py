@@ -103,13 +103,25 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
         client = engine.cache.client if engine.cache else None
         checklist = find_prior_checks(checklist, settings, redis_client=client)
-        if args.json and checklist.stats.prior_checks.startswith("failed"):
+        if output_format(args) != "text" and checklist.stats.prior_checks.startswith("failed"):
             _say(f"prior fact-checks could not be fetched ({checklist.stats.prior_checks.removeprefix('failed: ')}).")
-    if args.json:
+    fmt = output_format(args)
+    if fmt == "json":
         sys.stdout.write(checklist.model_dump_json(indent=2) + "\n")
+    elif fmt in ("md", "csv"):
+        from bot.export import render_csv, render_markdown  # the files Slack's `export` uploads
+
+        sys.stdout.write(render_markdown(checklist) if fmt == "md" else render_csv(checklist))
     else:
         sys.stdout.write(render_text(checklist))
     return EXIT_OK
+
+
+def output_format(args: argparse.Namespace) -> str:
+    """``--format``; ``--json`` is its old spelling of ``--format json``."""
+    if args.json and args.format not in (None, "json"):
+        raise InputError("--json and --format are the same option: give one of them")
+    return "json" if args.json else args.format or "text"
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -142,6 +154,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("path", nargs="?", metavar="PATH|URL|-", help="a file, an http(s) link, or - for stdin")
     check.add_argument("--json", action="store_true", help="print one JSON object (the checklist) and nothing else")
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "md", "csv"),
+        help="text (default), json (same as --json), md (Markdown) or csv: what Slack's `export` uploads",
+    )
     check.add_argument("--offline", action="store_true", help="use the offline analyzer even if an LLM is set up")
     check.set_defaults(handler=cmd_check)
 

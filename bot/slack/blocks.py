@@ -434,6 +434,7 @@ def help_message(trigger_emoji: str) -> SlackMessage:
         "• `reopen 3`: back to open\n"
         "• `waive 4 cut from the story`: settle item 4 without checking it (the note is required)\n"
         "• `assign 2, 5 @someone` (or `assign 2 me`), `unassign 2`: who checks what; they get a DM\n"
+        "• `export`: the checklist, statuses, notes, owners and history as Markdown and CSV files\n"
         "• `status`: who did what and when, and what is still open\n"
         "• `recheck` followed by the revised text: a new checklist for the new version\n"
         "• `help`: this message"

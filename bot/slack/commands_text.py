@@ -29,9 +29,10 @@ _VERBS: dict[str, Action] = {
     "unassign": "unassign",
     "waive": "waive",
     "waived": "waive",
+    "export": "export",
 }
 _NUMBERED: set[Action] = {"verified", "flag", "reopen", "assign", "unassign", "waive"}
-_ALONE: set[Action] = {"status", "help"}  # "status update: ..." is conversation, not a command
+_ALONE: set[Action] = {"status", "help", "export"}  # "status update: ..." is conversation, not a command
 
 # Leading mentions of the bot: raw (<@U123>, <@U123|name>) or already decoded (@U123).
 _LEADING_MENTION = re.compile(r"^\s*(?:<@[A-Z0-9]+(?:\|[^>]*)?>|@[UW][A-Z0-9]{2,}\b)[\s:,]*")

@@ -9,7 +9,8 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.slack.assignments import assign
-from bot.slack.blocks import ACTION_MORE
+from bot.slack.blocks import ACTION_EXPORT, ACTION_MORE
+from bot.slack.export import export_thread
 from bot.slack.listeners import ack_at_once
 from bot.slack.listeners.actions import parse_value
 from bot.slack.outbox import ephemeral
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 def register(app: App, services: Services) -> None:
     app.action(ACTION_MORE)(ack=ack_at_once, lazy=[lambda body, action: open_item_modal(services, body, action)])
     app.view(ITEM_MODAL)(ack=ack_item_modal, lazy=[lambda body: apply_item_modal(services, body)])
+    app.action(ACTION_EXPORT)(ack=ack_at_once, lazy=[lambda body, action: export_clicked(services, body, action)])
 
 
 def _current(services: Services, cid: str, version: int, user: str, channel: str) -> ThreadRecord | None:
@@ -82,3 +84,16 @@ def apply_item_modal(services: Services, body: dict[str, Any]) -> None:
         if action == "waive" and not note:
             return
         apply_status(services, record, [number], action, user, note[:MAX_NOTE] or None)
+
+
+def export_clicked(services: Services, body: dict[str, Any], action: dict[str, Any]) -> None:
+    user = (body.get("user") or {}).get("id") or ""
+    channel = (body.get("channel") or {}).get("id") or ""
+    parsed = parse_value(action.get("value") or "")
+    if parsed is None:
+        return
+    record = services.state.get_record(parsed[0])
+    if record is None:
+        ephemeral(services, channel, user, "This checklist has expired. Start a new check.")
+        return
+    export_thread(services, record, user)  # any version's button exports the current one, with the earlier

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from bot.slack.assignments import assign
 from bot.slack.commands_text import ThreadCommand
+from bot.slack.export import export_thread
 from bot.slack.outbox import reply
 from bot.slack.records import ThreadRecord
 from bot.slack.services import Services
@@ -34,8 +35,13 @@ def _waive(services: Services, record: ThreadRecord, command: ThreadCommand, use
     apply_status(services, record, command.numbers, "waive", user, command.note)
 
 
+def _export(services: Services, record: ThreadRecord, command: ThreadCommand, user: str) -> None:
+    export_thread(services, record, user)
+
+
 DESK_COMMANDS: dict[str, Callable[[Services, ThreadRecord, ThreadCommand, str], None]] = {
     "assign": _assign,
     "unassign": _unassign,
     "waive": _waive,
+    "export": _export,
 }
