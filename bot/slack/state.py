@@ -241,3 +241,18 @@ def carry_statuses(old: Checklist, old_statuses: dict[int, ItemStatus], new: Che
         if status is not None:
             carried[item.number] = status
     return carried
+
+
+def carry_owners(old: Checklist, old_owners: dict[int, str], new: Checklist) -> dict[int, str]:
+    """Owners of items whose quote and kind survive a recheck, renumbered like ``carry_statuses``."""
+    by_quote = {quote_key(i.kind, i.quote): old_owners[i.number] for i in old.items if i.number in old_owners}
+    return {i.number: by_quote[k] for i in new.items if (k := quote_key(i.kind, i.quote)) in by_quote}
+
+
+def recheck_changes(old: Checklist, new: Checklist) -> tuple[list[int], list[int]]:
+    """(numbers of new items with a quote the old version did not have, old numbers of items now gone)."""
+    old_keys = {quote_key(i.kind, i.quote) for i in old.items}
+    new_keys = {quote_key(i.kind, i.quote) for i in new.items}
+    added = [i.number for i in new.items if quote_key(i.kind, i.quote) not in old_keys]
+    gone = [i.number for i in old.items if quote_key(i.kind, i.quote) not in new_keys]
+    return added, gone

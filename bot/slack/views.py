@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.models import Checklist
 from bot.slack.blocks import SlackMessage, _context, _fallback, _section
 from bot.slack.mrkdwn import escape_truncate, mention
+from bot.slack.records import ItemStatus
 
 MAX_VIEW_BLOCKS = 100  # modals and App Home
 MAX_TITLE = 24  # a modal's title
@@ -111,3 +113,35 @@ def ready_notice(ready: bool, emoji: str) -> str:
     if ready:
         return f"Ready to publish: every high-priority item is verified or waived (:{emoji}: on the story)."
     return "Not ready any more: a high-priority item was reopened or flagged."
+
+
+def recheck_summary(
+    old: Checklist, new: Checklist, version: int, added: list[int], gone: list[int], carried: dict[int, ItemStatus]
+) -> SlackMessage:
+    """What a recheck changed: new items, items gone (quoted from the old version), statuses carried over."""
+    head = f"*Rechecked: version {version}* · {len(new.items)} items (version {version - 1} had {len(old.items)})"
+    lines = [head]
+    lines.append(f":new: {len(added)} new: {_numbers(added)}" if added else "No new items.")
+    if gone:
+        lines.append(f":wastebasket: {len(gone)} gone (their quote is no longer in the text):")
+        for n in gone[:8]:
+            item = old.item(n)
+            if item is not None:
+                lines.append(f"• was {n}: “{escape_truncate(' '.join(item.quote.split()), 120)}”")
+        if len(gone) > 8:
+            lines.append(f"…and {len(gone) - 8} more")
+    else:
+        lines.append("No items gone.")
+    if carried:
+        moved = ", ".join(f"{n} {carried[n].status}" for n in sorted(carried)[:20])
+        lines.append(f":arrow_right_hook: {len(carried)} kept their status (same quote): {moved}")
+    else:
+        lines.append("No statuses carried over.")
+    lines.append(f"Version {version - 1} and its history stay in `export`.")
+    text = f"Rechecked: version {version}, {len(added)} new, {len(gone)} gone, {len(carried)} statuses carried over"
+    return SlackMessage(text=_fallback(text), blocks=[_section("\n".join(lines)[:2900], block_id="fc_recheck")])
+
+
+def _numbers(numbers: list[int]) -> str:
+    shown = ", ".join(str(n) for n in numbers[:30])
+    return shown + (f" and {len(numbers) - 30} more" if len(numbers) > 30 else "")
