@@ -7,6 +7,7 @@ import time
 
 from slack_sdk.errors import SlackApiError
 
+from bot.slack.index import Index
 from bot.slack.links import thread_link
 from bot.slack.outbox import ephemeral, post
 from bot.slack.records import HistoryEntry, ThreadRecord
@@ -22,6 +23,8 @@ def assign(services: Services, record: ThreadRecord, numbers: list[int], owner: 
     state = services.state
     cid = record.checklist_id
     state.set_owner(cid, numbers, owner)
+    if owner:
+        Index(services.redis, state.ttl).item_assigned(cid, owner)  # App Home lists it for them
     action = "assigned" if owner else "unassigned"
     state.add_history(cid, HistoryEntry(at=time.time(), user=by, action=action, numbers=numbers, owner=owner))
     refresh(services, cid)

@@ -6,6 +6,7 @@ come from these templates is escaped, and every view stays under Slack's 100 blo
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from bot.models import Checklist
@@ -145,3 +146,94 @@ def recheck_summary(
 def _numbers(numbers: list[int]) -> str:
     shown = ", ".join(str(n) for n in numbers[:30])
     return shown + (f" and {len(numbers) - 30} more" if len(numbers) > 30 else "")
+
+
+# --- App Home -------------------------------------------------------------------------------------
+
+HOME_STORIES = 15  # per list
+HOME_ITEMS = 25
+_PRIORITY_ICON = {"high": ":red_circle:", "medium": ":large_orange_circle:", "low": ":white_circle:"}
+
+
+@dataclass(frozen=True)
+class HomeStory:
+    title: str
+    channel: str
+    link: str
+    progress: str  # bot.desk's line: "3 of 9 settled · 1 high-priority open"
+    ready: bool
+    at: float | None = None
+
+
+@dataclass(frozen=True)
+class HomeItem:
+    story: str
+    link: str
+    number: int
+    priority: str
+    quote: str
+    status: str
+
+
+def _story_line(story: HomeStory) -> str:
+    mark = ":white_check_mark:" if story.ready else ":hourglass_flowing_sand:"
+    title = escape_truncate(story.title or "untitled", 150)
+    return f"{mark} <{story.link}|{title}> in <#{story.channel}> · {escape_truncate(story.progress, 200)}"
+
+
+def _item_line(item: HomeItem) -> str:
+    icon = _PRIORITY_ICON.get(item.priority, "")
+    quote = escape_truncate(" ".join(item.quote.split()), 110)
+    story = escape_truncate(item.story or "untitled", 80)
+    return f"{icon} <{item.link}|{story}, item {item.number}> ({item.status}): “{quote}”"
+
+
+def _list_blocks(title: str, lines: list[str], empty: str, prefix: str, more: int) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = [{"type": "divider"}, _section(f"*{title}*", block_id=f"{prefix}_title")]
+    if not lines:
+        return [*blocks, _context(empty, block_id=f"{prefix}_empty")]
+    chunk: list[str] = []
+    for line in lines:  # several lines per section: a long list costs few blocks
+        if chunk and len("\n".join([*chunk, line])) > 2_800:
+            blocks.append(_section("\n".join(chunk), block_id=f"{prefix}_{len(blocks)}"))
+            chunk = []
+        chunk.append(line)
+    blocks.append(_section("\n".join(chunk), block_id=f"{prefix}_{len(blocks)}"))
+    if more:
+        blocks.append(_context(f"…and {more} more", block_id=f"{prefix}_more"))
+    return blocks
+
+
+def home_view(mine: list[HomeStory], assigned: list[HomeItem], channel_open: list[HomeStory]) -> dict[str, Any]:
+    """App Home: open items assigned to the user (high priority first), the user's checklists, and the open
+    stories of the channels they work in. Lists are capped, so the view stays far under 100 blocks."""
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": _plain("Your fact-checks", 150)},
+        _context(
+            "Start one with `/factcheck` and the article, or react with :mag: to a message. "
+            "In a checklist thread, `help` lists the commands.",
+            block_id="fc_home_intro",
+        ),
+    ]
+    blocks += _list_blocks(
+        "Assigned to you, still open",
+        [_item_line(i) for i in assigned[:HOME_ITEMS]],
+        "Nothing assigned to you is open.",
+        "fc_home_assigned",
+        max(0, len(assigned) - HOME_ITEMS),
+    )
+    blocks += _list_blocks(
+        "Checklists you started",
+        [_story_line(s) for s in mine[:HOME_STORIES]],
+        "You have not started a checklist yet (or they have expired).",
+        "fc_home_mine",
+        max(0, len(mine) - HOME_STORIES),
+    )
+    blocks += _list_blocks(
+        "Open stories in your channels",
+        [_story_line(s) for s in channel_open[:HOME_STORIES]],
+        "No open stories in the channels you work in.",
+        "fc_home_channels",
+        max(0, len(channel_open) - HOME_STORIES),
+    )
+    return {"type": "home", "callback_id": "fc_home", "blocks": blocks[:MAX_VIEW_BLOCKS]}

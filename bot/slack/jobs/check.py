@@ -21,6 +21,7 @@ from bot.models import Checklist
 from bot.slack.blocks import checklist_messages, parent_message, placeholder_message
 from bot.slack.fetch import fetch_message, message_text
 from bot.slack.gates import Dedup
+from bot.slack.index import Index
 from bot.slack.outbox import ephemeral, post, progress_updater, publish, reply, tell, update
 from bot.slack.records import ThreadRecord
 from bot.slack.services import Services
@@ -167,6 +168,7 @@ def _publish_checklist(
             services, record, checklist_messages(checklist, record, statuses), record.message_ts, job.job_id
         )
         state.save_record(record)
+    Index(services.redis, state.ttl).thread_started(cid, record.channel, record.requested_by)  # for App Home
 
 
 def analyze(services: Services, job: Job, text: str, thread_ts: str, placeholder_ts: str) -> Checklist | None:
