@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 from bot.desk import DeskProgress, progress
 from bot.models import Checklist
 from bot.slack.blocks import parent_message
+from bot.slack.channel_settings import load
 from bot.slack.outbox import reply, update
 from bot.slack.records import ItemStatus, ThreadRecord
 from bot.slack.services import Services
@@ -25,7 +26,8 @@ HARMLESS = {"already_reacted", "no_reaction", "message_not_found"}
 
 
 def ready_emoji(services: Services, channel: str) -> str:
-    return services.settings.ready_emoji
+    """The channel's choice (``/factcheck settings``), else FACTCHECK_READY_EMOJI."""
+    return load(services, channel).ready_emoji
 
 
 def update_parent(

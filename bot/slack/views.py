@@ -237,3 +237,81 @@ def home_view(mine: list[HomeStory], assigned: list[HomeItem], channel_open: lis
         max(0, len(channel_open) - HOME_STORIES),
     )
     return {"type": "home", "callback_id": "fc_home", "blocks": blocks[:MAX_VIEW_BLOCKS]}
+
+
+# --- channel settings -----------------------------------------------------------------------------
+
+PRIORITY_CHOICES = (("low", "Every item"), ("medium", "Medium and high priority"), ("high", "High priority only"))
+SETTINGS_FIELDS = {  # block_id -> action_id
+    "fc_set_priority": "min_priority",
+    "fc_set_emoji": "ready_emoji",
+    "fc_set_language": "language",
+}
+
+
+def _option(value: str, text: str) -> dict[str, Any]:
+    return {"text": _plain(text), "value": value}
+
+
+def settings_modal(channel: str, min_priority: str, ready_emoji: str, language: str) -> dict[str, Any]:
+    """``/factcheck settings``: what this channel's checklists show, the ready reaction, the notes' language."""
+    options = [_option(v, t) for v, t in PRIORITY_CHOICES]
+    initial = next((o for o in options if o["value"] == min_priority), options[0])
+    blocks = [
+        _context(f"Settings for <#{channel}>. The bot's environment gives the defaults.", block_id="fc_set_intro"),
+        {
+            "type": "input",
+            "block_id": "fc_set_priority",
+            "label": _plain("Items shown in the thread"),
+            "hint": _plain("Hidden items still count in `export`. The publish gate counts the items shown.", 150),
+            "element": {
+                "type": "static_select",
+                "action_id": "min_priority",
+                "options": options,
+                "initial_option": initial,
+            },
+        },
+        {
+            "type": "input",
+            "block_id": "fc_set_emoji",
+            "label": _plain("Reaction when a story is ready"),
+            "hint": _plain("An emoji name, such as white_check_mark or rocket.", 150),
+            "element": {
+                "type": "plain_text_input",
+                "action_id": "ready_emoji",
+                "initial_value": ready_emoji,
+                "max_length": 100,
+            },
+        },
+        {
+            "type": "input",
+            "block_id": "fc_set_language",
+            "optional": True,
+            "label": _plain("Language for the bot's notes"),
+            "hint": _plain("Such as English or Français. Empty: the default.", 150),
+            "element": {
+                "type": "plain_text_input",
+                "action_id": "language",
+                "max_length": 40,
+                "initial_value": language,
+            }
+            if language
+            else {"type": "plain_text_input", "action_id": "language", "max_length": 40},
+        },
+    ]
+    return _modal(SETTINGS_MODAL, "Fact-check settings", blocks, {"channel": channel})
+
+
+def settings_submitted(view: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    """The channel and the values of a submitted settings modal."""
+    values = (view.get("state") or {}).get("values") or {}
+    chosen: dict[str, str] = {}
+    for block_id, action_id in SETTINGS_FIELDS.items():
+        field = (values.get(block_id) or {}).get(action_id) or {}
+        value = (field.get("selected_option") or {}).get("value") if "selected_option" in field else field.get("value")
+        chosen[action_id] = (value or "").strip()
+    try:
+        channel = str(json.loads(view.get("private_metadata") or "{}").get("channel") or "")
+    except ValueError:
+        channel = ""
+    return channel, chosen

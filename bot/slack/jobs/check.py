@@ -19,6 +19,7 @@ from bot.jobs.model import Job
 from bot.limits import BUDGET_REASON_PREFIX
 from bot.models import Checklist
 from bot.slack.blocks import checklist_messages, parent_message, placeholder_message
+from bot.slack.channel_settings import shown
 from bot.slack.fetch import fetch_message, message_text
 from bot.slack.gates import Dedup
 from bot.slack.index import Index
@@ -73,7 +74,8 @@ def run_check(services: Services, job: Job) -> None:
         return
     _publish_checklist(services, job, text, thread_ts, checklist, job_messages(progress), rerun)
     if job.trigger != "reaction":
-        desk_line = desk.progress(checklist, {}).line()  # a first check has no statuses yet
+        # a first check has no statuses yet; items below the channel's minimum priority do not count
+        desk_line = desk.progress(shown(services, job.channel, checklist)[0], {}).line()
         update(
             services,
             job.channel,
@@ -164,9 +166,9 @@ def _publish_checklist(
     statuses = state.statuses(cid) if rerun else {}  # a rerun keeps clicks already made
     with state.thread_lock(cid):
         state.save_checklist(record, checklist, text, statuses)  # saved first: clicks find it at once
-        record.message_ts = publish(
-            services, record, checklist_messages(checklist, record, statuses), record.message_ts, job.job_id
-        )
+        view, hidden = shown(services, record.channel, checklist)
+        messages = checklist_messages(view, record, statuses, None, hidden)
+        record.message_ts = publish(services, record, messages, record.message_ts, job.job_id)
         state.save_record(record)
     Index(services.redis, state.ttl).thread_started(cid, record.channel, record.requested_by)  # for App Home
 

@@ -13,6 +13,7 @@ import time
 
 from bot.jobs.model import Job
 from bot.slack.blocks import checklist_messages, notice_message, placeholder_message
+from bot.slack.channel_settings import shown
 from bot.slack.jobs.check import analyze
 from bot.slack.outbox import post, publish, reply, tell, update
 from bot.slack.publish_gate import apply_gate
@@ -74,7 +75,8 @@ def run_recheck(services: Services, job: Job) -> None:
         )
         state.save_checklist(new, checklist, text, carried)
         state.replace_owners(cid, owners)
-        messages = checklist_messages(checklist, new, carried, owners)
+        view, hidden = shown(services, record.channel, checklist)
+        messages = checklist_messages(view, new, carried, owners, hidden)
         new.message_ts = publish(services, new, messages, [placeholder_ts], None)
         state.save_record(new)
         for ts in old_ts:
@@ -85,7 +87,7 @@ def run_recheck(services: Services, job: Job) -> None:
                 notice_message(f"Superseded: version {new.version} of this checklist is below in this thread."),
             )
         state.add_history(cid, HistoryEntry(at=time.time(), user=job.user, action="rechecked", numbers=sorted(carried)))
-        apply_gate(services, new, checklist, carried)  # the parent's progress, and the gate, for the new items
+        apply_gate(services, new, view, carried)  # the parent's progress, and the gate, for the new items
         added, gone = recheck_changes(old, checklist)
         summary = recheck_summary(old, checklist, new.version, added, gone, carried)
     post(services, record.channel, summary, record.thread_ts)
