@@ -495,10 +495,11 @@ def _pack_sections(lines: list[str], block_prefix: str, limit: int = MAX_SECTION
 
 def status_message(checklist: Checklist, statuses: dict[int, ItemStatus], history: list[HistoryEntry]) -> SlackMessage:
     """Progress, flagged items with their notes, open items, and recent history, in one message."""
-    total, verified, flagged = _tally(checklist, statuses)
-    summary = f"*Status:* {_progress_line(checklist, statuses)}" + (
-        f" · {total - verified - flagged} open" if total else ""
-    )
+    total = len(checklist.items)
+    still_open = len(_numbers_of(checklist, statuses, "open"))
+    summary = f"*Status:* {_progress_line(checklist, statuses)}" + (f" · {still_open} open" if total else "")
+    if total:  # the publish gate's view: settled (verified or waived), high-priority open
+        summary += f"\n{progress(checklist, statuses).line()}"
     blocks: list[dict[str, Any]] = [_section(summary, block_id="fc_status")]
 
     flagged_lines: list[str] = []

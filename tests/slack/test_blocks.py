@@ -322,3 +322,40 @@ def test_status_message_stays_within_limits_when_everything_is_long() -> None:
     assert_within_limits(message)
     text = "\n".join(_texts(message.blocks))
     assert "more flagged: " in text and "more: " in text and "earlier entries not shown" in text
+
+
+def test_desk_state_on_items_and_parent() -> None:
+    checklist = _checklist([_claim(1), _claim(2), _claim(3, priority="low")])
+    statuses = {
+        1: ItemStatus(status="waived", by="U0ALICE", at=1_764_748_800, note="<!channel> cut from the story"),
+        2: ItemStatus(status="verified", by="U0BOB"),
+    }
+    [message] = checklist_messages(checklist, RECORD, statuses, {1: "U0CAROL"}, hidden=2)
+    assert_within_limits(message)
+    first = next(b for b in message.blocks if b.get("block_id") == "fc_item:1")["text"]["text"]
+    assert ":heavy_minus_sign: *Waived* by <@U0ALICE>" in first and "&lt;!channel&gt; cut" in first
+    assert first.endswith("· owner <@U0CAROL>")
+    waived_actions = next(b for b in message.blocks if b.get("block_id") == "fc_actions:1")
+    assert [e["action_id"] for e in waived_actions["elements"]] == ["fc_verify", "fc_reopen", "fc_more"]
+    assert message.blocks[-1]["block_id"] == "fc_hidden" and "2 lower-priority items not shown" in str(
+        message.blocks[-1]
+    )
+    summary = message.blocks[1]["elements"][0]["text"]
+    assert "2 of 3 settled · ready to publish" in summary
+    parent = parent_message("Budget row", "U0EDITOR", "command", checklist, statuses, "2 of 3 settled · ready")
+    assert_within_limits(parent)
+    assert parent.blocks[1]["elements"][0]["text"].endswith("· 2 of 3 settled · ready")
+    status = status_message(checklist, statuses, [])
+    assert "1 open" in status.blocks[0]["text"]["text"] and "2 of 3 settled" in status.blocks[0]["text"]["text"]
+
+
+def test_big_checklist_with_owners_and_notes_stays_within_limits() -> None:
+    items = [_claim(n, "x" * 2_000) for n in range(1, 121)]
+    statuses = {n: ItemStatus(status="flagged", by="U1", at=1.0, note="n" * 900) for n in range(1, 121, 2)}
+    owners = {n: f"U{n:08d}" for n in range(1, 121)}
+    messages = checklist_messages(_checklist(items), RECORD, statuses, owners, hidden=7)
+    assert len(messages) > 3
+    for message in messages:
+        assert_within_limits(message)
+    shown = [b["block_id"] for m in messages for b in m.blocks if b.get("block_id", "").startswith("fc_item:")]
+    assert len(shown) == 120 and messages[-1].blocks[-2]["block_id"] == "fc_desk"
