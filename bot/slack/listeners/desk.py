@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from slack_bolt import Ack, App
+from slack_sdk.errors import SlackApiError
 
 from bot.slack.assignments import assign
 from bot.slack.blocks import ACTION_EXPORT, ACTION_MORE
@@ -56,7 +57,11 @@ def open_item_modal(services: Services, body: dict[str, Any], action: dict[str, 
         return
     owner = services.state.owners(cid).get(number)
     view = item_modal(op, cid, version, number, item.quote, owner)
-    services.client.views_open(trigger_id=body.get("trigger_id") or "", view=view)
+    try:
+        services.client.views_open(trigger_id=body.get("trigger_id") or "", view=view)
+    except SlackApiError as exc:  # e.g. expired_trigger_id: the 3 s to open a modal were used up
+        log.warning("item modal not opened: %s", exc.response.get("error"))
+        ephemeral(services, record.channel if record else channel, user, "That menu took too long. Pick it again.")
 
 
 def ack_item_modal(ack: Ack, body: dict[str, Any]) -> None:

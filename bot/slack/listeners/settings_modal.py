@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from slack_bolt import Ack, App
+from slack_sdk.errors import SlackApiError
 
 from bot.slack.channel_settings import PRIORITIES, ChannelSettings, emoji_name, load, save
 from bot.slack.outbox import ephemeral
@@ -26,7 +27,10 @@ def open_settings(services: Services, ack: Ack, command: dict[str, Any]) -> None
     channel = command.get("channel_id") or ""
     current = load(services, channel)
     view = settings_modal(channel, current.min_priority, current.ready_emoji, current.language)
-    services.client.views_open(trigger_id=command.get("trigger_id") or "", view=view)
+    try:
+        services.client.views_open(trigger_id=command.get("trigger_id") or "", view=view)
+    except SlackApiError as exc:  # the ack is already set: the user sees nothing open, and may try again
+        log.warning("settings modal not opened: %s", exc.response.get("error"))
 
 
 def ack_settings(ack: Ack, body: dict[str, Any]) -> None:

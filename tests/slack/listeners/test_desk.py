@@ -112,3 +112,11 @@ def test_help_lists_the_desk_commands(bot: Bot) -> None:
     )
     shown = json.dumps(text[0].params["blocks"])
     assert "assign 2, 5 @someone" in shown and "unassign 2" in shown
+
+
+def test_a_modal_that_cannot_open_is_said(bot: Bot) -> None:
+    record = checked_by_reaction(bot)
+    bot.slack.fail("views.open", status=500, times=5)
+    choose(bot, f"note:verified|{record.checklist_id}|1|1", thread_ts=record.thread_ts)
+    wait_until(lambda: any("Pick it again" in c.params["text"] for c in bot.slack.calls_to("chat.postEphemeral")))
+    assert not bot.slack.views and 1 not in statuses(bot, record)
