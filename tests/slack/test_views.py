@@ -43,3 +43,26 @@ def test_assigned_message_is_escaped() -> None:
     assert "<!channel>" not in text and "<@U999>" not in text and "&lt;!channel&gt;" in text
     assert "<https://x.slack.com/archives/C/p1|Open the checklist thread>" in text
     assert "…and 4 more" in text and len(message.blocks) <= 50
+
+
+def test_recheck_summary_and_changes() -> None:
+    from bot.slack.records import ItemStatus
+    from bot.slack.state import carry_owners, recheck_changes
+    from bot.slack.views import recheck_summary
+    from tests.slack.test_blocks import _checklist, _claim
+
+    old = _checklist([_claim(n, f"Old quote {n} {EVIL}") for n in range(1, 41)] + [_claim(41, "Kept quote")])
+    new = _checklist([_claim(1, "Kept quote"), _claim(2, "Brand new quote")])
+    added, gone = recheck_changes(old, new)
+    assert added == [2] and gone == list(range(1, 41))
+    assert carry_owners(old, {41: "U0BOB", 3: "U0X"}, new) == {1: "U0BOB"}
+    message = recheck_summary(old, new, 2, added, gone, {1: ItemStatus(status="verified")})
+    text = message.blocks[0]["text"]["text"]
+    assert len(message.blocks) == 1 and len(text) <= 3000
+    assert "*Rechecked: version 2* · 2 items (version 1 had 41)" in text
+    assert ":new: 1 new: 2" in text and "40 gone" in text and "…and 32 more" in text
+    assert "1 kept their status (same quote): 1 verified" in text and "<!channel>" not in text
+    nothing = recheck_summary(new, new, 3, [], [], {})
+    assert (
+        "No new items." in nothing.blocks[0]["text"]["text"] and "No items gone." in nothing.blocks[0]["text"]["text"]
+    )
