@@ -13,7 +13,9 @@ from typing import Literal
 
 from bot.slack.mrkdwn import decode_incoming
 
-Action = Literal["verified", "flag", "reopen", "status", "recheck", "help", "assign", "unassign", "waive", "export"]
+Action = Literal[
+    "verified", "flag", "reopen", "status", "recheck", "help", "assign", "unassign", "waive", "export"
+]
 
 _VERBS: dict[str, Action] = {
     "verified": "verified",
@@ -34,20 +36,23 @@ _VERBS: dict[str, Action] = {
 _NUMBERED: set[Action] = {"verified", "flag", "reopen", "assign", "unassign", "waive"}
 _ALONE: set[Action] = {"status", "help", "export"}  # "status update: ..." is conversation, not a command
 
-# Leading mentions of the bot: raw (<@U123>, <@U123|name>) or already decoded (@U123).
-_LEADING_MENTION = re.compile(r"^\s*(?:<@[A-Z0-9]+(?:\|[^>]*)?>|@[UW][A-Z0-9]{2,}\b)[\s:,]*")
+# Leading mentions of the bot, any number of them at once: raw (<@U123>, <@U123|name>) or decoded (@U123).
+# A mention starts with "<" or "@", which the separators never contain, so this cannot backtrack.
+_LEADING_MENTIONS = re.compile(r"\s*(?:(?:<@[A-Z0-9]+(?:\|[^>]*)?>|@[UW][A-Z0-9]{2,}\b)[\s:,]*)+")
 _VERB = re.compile(r"^\s*([A-Za-z]+)\b")
-_ITEM_WORD = re.compile(r"^\s*(?:items?|nos?\.?|numbers?)\s+", re.IGNORECASE)
+# Matched at a position (``pattern.match(text, pos)``), never by slicing: slices copy, so a loop of
+# them over a long reply costs its length squared.
+_ITEM_WORD = re.compile(r"\s*(?:items?|nos?\.?|numbers?)\s+", re.IGNORECASE)
 # One number or range, e.g. "5", "#5", "2-4", "2 – 4".
-_NUMBER = re.compile(r"#?(\d{1,6})(?:\s*[-–—]\s*#?(\d{1,6}))?(?!\d)")
-_SEPARATOR = re.compile(r"^(?:\s*,\s*(?:and\s+)?|\s*&\s*|\s+and\s+|\s+)(?=#?\d)", re.IGNORECASE)
+_NUMBER = re.compile(r"\s*#?(\d{1,6})(?:\s*[-–—]\s*#?(\d{1,6}))?(?!\d)")
+_SEPARATOR = re.compile(r"(?:\s*,\s*(?:and\s+)?|\s*&\s*|\s+and\s+|\s+)(?=#?\d)", re.IGNORECASE)
 _NOTE_LEAD = re.compile(r"^[\s:,;.\-–—]+")
-_MAX_RANGE = 1000
+# Bounds on one reply. Slack caps a message at 40,000 characters; entities (&amp;) lengthen the wire form.
+MAX_TEXT_CHARS = 50_000  # longer is not a command
+MAX_TERMS = 50  # numbers and ranges in one command ("verified 2, 5 and 7" is three)
+MAX_NUMBERS = 1_000  # item numbers after ranges are expanded: far more than any checklist has
 # assign: "<@U123>" / "<@U123|name>" as Slack sends a mention, or "me"; optionally after "to".
-_ASSIGNEE = re.compile(r"^\s*(?:to\s+)?(?:<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|(me|myself))\s*[.!]?\s*$", re.IGNORECASE)
-_RAW_NUMBERS = re.compile(
-    r"^(.*?\d)(?=\s*(?:to\s+)?(?:<@|me\b|myself\b))", re.IGNORECASE | re.DOTALL
-)  # "1-999999" is not a plausible command; do not expand it
+_ASSIGNEE = re.compile(r"\s*(?:to\s+)?(?:<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|(me|myself)\b)", re.IGNORECASE)
 
 
 @dataclass
@@ -60,39 +65,50 @@ class ThreadCommand:
 
 
 def _strip_mention(text: str) -> str:
-    previous = None
-    while previous != text:  # "<@Ubot> <@Ubot> verified 2" still counts
-        previous = text
-        text = _LEADING_MENTION.sub("", text, count=1)
-    return text
+    match = _LEADING_MENTIONS.match(text)  # "<@Ubot> <@Ubot> verified 2" still counts
+    return text[match.end() :] if match else text
 
 
 def _parse_numbers(rest: str) -> tuple[list[int], str] | None:
-    """Leading item numbers and ranges in ``rest``, and what follows them (the note)."""
-    rest = _ITEM_WORD.sub("", rest, count=1).lstrip()
+    """Leading item numbers and ranges in ``rest``, and what follows them (the note).
+
+    Linear in the length of ``rest``: at most MAX_TERMS terms are read, at most MAX_NUMBERS numbers
+    are produced, and duplicates are found with a set. Past either bound it is not a command.
+    """
+    item_word = _ITEM_WORD.match(rest)
+    pos = item_word.end() if item_word else 0  # _NUMBER skips leading whitespace itself
     numbers: list[int] = []
-    while True:
-        match = _NUMBER.match(rest)
+    seen: set[int] = set()
+    for _ in range(MAX_TERMS):
+        match = _NUMBER.match(rest, pos)
         if not match:
             break
         low = int(match.group(1))
         high = int(match.group(2)) if match.group(2) else low
         low, high = min(low, high), max(low, high)
-        if high - low >= _MAX_RANGE:
+        if len(numbers) + (high - low + 1) > MAX_NUMBERS:
             return None
-        numbers.extend(n for n in range(low, high + 1) if n not in numbers)
-        rest = rest[match.end() :]
-        sep = _SEPARATOR.match(rest)
+        for n in range(low, high + 1):
+            if n not in seen:
+                seen.add(n)
+                numbers.append(n)
+        pos = match.end()
+        sep = _SEPARATOR.match(rest, pos)
         if not sep:
             break
-        rest = rest[sep.end() :]
+        pos = sep.end()
+    else:
+        if _NUMBER.match(rest, pos):  # one term more than MAX_TERMS
+            return None
     if not numbers:
         return None
-    return numbers, rest
+    return numbers, rest[pos:]
 
 
 def parse_thread_command(text: str) -> ThreadCommand | None:
     """Parse a thread reply as Slack sends it (``event["text"]``); ``None`` when it is not a command."""
+    if len(text) > MAX_TEXT_CHARS:
+        return None
     # Entities are decoded once, up front, so "&amp;" separates numbers like "&" and notes read as typed.
     body = decode_incoming(_strip_mention(text))
     verb_match = _VERB.match(body)
@@ -124,16 +140,16 @@ def parse_thread_command(text: str) -> ThreadCommand | None:
 
 
 def _parse_assign(raw: str) -> ThreadCommand | None:
-    """``assign 2, 5 @someone`` / ``assign 3 to me``: the mention is read from the raw text, where it still
-    carries the user id (decoding turns ``<@U123|name>`` into ``@name``)."""
+    """``assign 2, 5 @someone`` / ``assign 3 to me``, read from the raw text, where a mention still carries
+    the user id (decoding turns ``<@U123|name>`` into ``@name``). Linear, like the rest."""
     verb = _VERB.match(raw)
     if verb is None:
         return None
-    head = _RAW_NUMBERS.match(raw[verb.end() :])
-    if head is None:
+    parsed = _parse_numbers(raw[verb.end() :].replace("&amp;", "&"))
+    if parsed is None:
         return None
-    parsed = _parse_numbers(decode_incoming(head.group(1)))
-    who = _ASSIGNEE.match(raw[verb.end() + head.end() :])
-    if parsed is None or parsed[1].strip() or who is None:
+    numbers, after = parsed
+    who = _ASSIGNEE.match(after)
+    if who is None or after[who.end() :].strip(" \t\n.!"):
         return None
-    return ThreadCommand("assign", numbers=parsed[0], assignee=who.group(1) or "me")
+    return ThreadCommand("assign", numbers=numbers, assignee=who.group(1) or "me")

@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.models import Checklist
 from bot.slack.blocks import SlackMessage, _context, _fallback, _section
-from bot.slack.mrkdwn import escape_truncate, mention
+from bot.slack.mrkdwn import mention, neutral_truncate
 from bot.slack.records import ItemStatus
 
 MAX_VIEW_BLOCKS = 100  # modals and App Home
@@ -54,7 +54,7 @@ def _modal(callback_id: str, title: str, blocks: list[dict[str, Any]], metadata:
 def item_modal(op: str, checklist_id: str, version: int, number: int, quote: str, owner: str | None = None) -> dict:
     """The modal behind an item's overflow: ``note:verified`` / ``note:flag`` / ``note:waive`` / ``assign``."""
     metadata = {"op": op, "cid": checklist_id, "v": version, "n": number}
-    shown = _context(f"*Item {number}:* “{escape_truncate(' '.join(quote.split()), 400)}”", block_id="fc_item_quote")
+    shown = _context(f"*Item {number}:* “{neutral_truncate(' '.join(quote.split()), 400)}”", block_id="fc_item_quote")
     if op == "assign":
         select: dict[str, Any] = {"type": "users_select", "action_id": USER_ACTION, "placeholder": _plain("Someone")}
         if owner:
@@ -96,16 +96,16 @@ def assigned_message(title: str, numbers: list[int], quotes: list[str], by: str,
     """The direct message an assignee gets once: which items, in which story, and the way to the thread."""
     items = "items " if len(numbers) > 1 else "item "
     items += ", ".join(str(n) for n in numbers)
-    head = f"{mention(by)} assigned you {items} of the fact-check of *{escape_truncate(title or 'untitled', 300)}*."
+    head = f"{mention(by)} assigned you {items} of the fact-check of *{neutral_truncate(title or 'untitled', 300)}*."
     pairs = zip(numbers[:10], quotes, strict=False)
-    lines = [f"• {n}: “{escape_truncate(' '.join(q.split()), 150)}”" for n, q in pairs]
+    lines = [f"• {n}: “{neutral_truncate(' '.join(q.split()), 150)}”" for n, q in pairs]
     if len(numbers) > 10:
         lines.append(f"…and {len(numbers) - 10} more")
     blocks = [_section(head, block_id="fc_assigned")]
     if lines:
         blocks.append(_section("\n".join(lines), block_id="fc_assigned_items"))
     blocks.append(_section(f"<{link}|Open the checklist thread>", block_id="fc_assigned_link"))
-    text = f"You were assigned {items} of the fact-check of {escape_truncate(title or 'untitled', 300)}"
+    text = f"You were assigned {items} of the fact-check of {neutral_truncate(title or 'untitled', 300)}"
     return SlackMessage(text=_fallback(text), blocks=blocks)
 
 
@@ -128,7 +128,7 @@ def recheck_summary(
         for n in gone[:8]:
             item = old.item(n)
             if item is not None:
-                lines.append(f"• was {n}: “{escape_truncate(' '.join(item.quote.split()), 120)}”")
+                lines.append(f"• was {n}: “{neutral_truncate(' '.join(item.quote.split()), 120)}”")
         if len(gone) > 8:
             lines.append(f"…and {len(gone) - 8} more")
     else:
@@ -177,14 +177,14 @@ class HomeItem:
 
 def _story_line(story: HomeStory) -> str:
     mark = ":white_check_mark:" if story.ready else ":hourglass_flowing_sand:"
-    title = escape_truncate(story.title or "untitled", 150)
-    return f"{mark} <{story.link}|{title}> in <#{story.channel}> · {escape_truncate(story.progress, 200)}"
+    title = neutral_truncate(story.title or "untitled", 150)
+    return f"{mark} <{story.link}|{title}> in <#{story.channel}> · {neutral_truncate(story.progress, 200)}"
 
 
 def _item_line(item: HomeItem) -> str:
     icon = _PRIORITY_ICON.get(item.priority, "")
-    quote = escape_truncate(" ".join(item.quote.split()), 110)
-    story = escape_truncate(item.story or "untitled", 80)
+    quote = neutral_truncate(" ".join(item.quote.split()), 110)
+    story = neutral_truncate(item.story or "untitled", 80)
     return f"{icon} <{item.link}|{story}, item {item.number}> ({item.status}): “{quote}”"
 
 
