@@ -32,7 +32,8 @@ ANALYSIS_ENV = (
 INPUT_ENV = "FACTCHECK_FETCH_ALLOW_HOSTS, FACTCHECK_FETCH_TIMEOUT, FACTCHECK_MAX_DOWNLOAD_BYTES"
 SLACK_ENV = (
     "SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL, PORT, FACTCHECK_TRIGGER_EMOJI, "
-    "FACTCHECK_USER_LIMIT, FACTCHECK_CHANNEL_LIMIT, FACTCHECK_LIMIT_WINDOW, FACTCHECK_DAILY_TOKEN_BUDGET"
+    "FACTCHECK_USER_LIMIT, FACTCHECK_CHANNEL_LIMIT, FACTCHECK_LIMIT_WINDOW, FACTCHECK_DAILY_TOKEN_BUDGET, "
+    "FACTCHECK_READY_EMOJI, FACTCHECK_STATE_TTL_DAYS"
 )
 JOBS_ENV = (
     "FACTCHECK_JOB_TIMEOUT, FACTCHECK_WORKER_HEARTBEAT, FACTCHECK_QUEUE_MAX_PENDING, "
@@ -83,6 +84,7 @@ def _read_input(arg: str | None, settings: Settings) -> ExtractedArticle:
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    output_format(args)  # --json with another --format is refused before any work
     article = _read_input(args.path, settings)
     with _quiet("bot.engine", unless=args.verbose):  # `check` says an LLM failure itself, in one line
         return _check(args, settings, article)
@@ -130,13 +132,25 @@ def _check(args: argparse.Namespace, settings: Settings, article: ExtractedArtic
 
         client = engine.cache.client if engine.cache else None
         checklist = find_prior_checks(checklist, settings, redis_client=client)
-        if args.json and checklist.stats.prior_checks.startswith("failed"):
+        if output_format(args) != "text" and checklist.stats.prior_checks.startswith("failed"):
             _say(f"prior fact-checks could not be fetched ({checklist.stats.prior_checks.removeprefix('failed: ')}).")
-    if args.json:
+    fmt = output_format(args)
+    if fmt == "json":
         sys.stdout.write(checklist.model_dump_json(indent=2) + "\n")
+    elif fmt in ("md", "csv"):
+        from bot.export import render_csv, render_markdown  # the files Slack's `export` uploads
+
+        sys.stdout.write(render_markdown(checklist) if fmt == "md" else render_csv(checklist))
     else:
         sys.stdout.write(render_text(checklist, sort=args.sort, min_priority=args.min_priority))
     return EXIT_OK
+
+
+def output_format(args: argparse.Namespace) -> str:
+    """``--format``; ``--json`` is its old spelling of ``--format json``."""
+    if args.json and args.format not in (None, "json"):
+        raise InputError("--json and --format are the same option: give one of them")
+    return "json" if args.json else args.format or "text"
 
 
 def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
@@ -177,6 +191,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("path", nargs="?", metavar="PATH|URL|-", help="a file, an http(s) link, or - for stdin")
     check.add_argument("--json", action="store_true", help="print one JSON object (the checklist) and nothing else")
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "md", "csv"),
+        help="text (default), json (same as --json), md (Markdown) or csv: what Slack's `export` uploads",
+    )
     check.add_argument("--offline", action="store_true", help="use the offline analyzer even if an LLM is set up")
     check.add_argument("--sort", choices=["position", "priority"], default="position",
                        help="show items in article order (default) or high priority first; numbers stay the same")

@@ -93,6 +93,7 @@ class Settings:
     # Redis
     redis_url: str | None = None
     cache_ttl_seconds: int = 30 * 24 * 3600
+    state_ttl_days: int = 30  # FACTCHECK_STATE_TTL_DAYS: checklist threads kept after their last change; 0 = keep
     # Slack
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
@@ -100,6 +101,7 @@ class Settings:
     slack_api_url: str = "https://slack.com/api/"
     port: int = 3000
     trigger_emoji: str = "mag"
+    ready_emoji: str = "white_check_mark"  # FACTCHECK_READY_EMOJI: on the parent once the publish gate opens
     # HTTP server (waitress; see docs/reliability-server.md)
     http_threads: int = 32  # FACTCHECK_HTTP_THREADS: requests handled at once
     http_max_connections: int = 500  # FACTCHECK_HTTP_CONNECTIONS: open connections at most
@@ -163,12 +165,14 @@ class Settings:
             max_download_bytes=_int(env, "FACTCHECK_MAX_DOWNLOAD_BYTES", cls.max_download_bytes, minimum=1000),
             redis_url=_str(env, "REDIS_URL"),
             cache_ttl_seconds=_int(env, "FACTCHECK_CACHE_TTL", cls.cache_ttl_seconds, minimum=1),
+            state_ttl_days=_int(env, "FACTCHECK_STATE_TTL_DAYS", cls.state_ttl_days),
             slack_bot_token=_str(env, "SLACK_BOT_TOKEN"),
             slack_signing_secret=_str(env, "SLACK_SIGNING_SECRET"),
             slack_app_token=_str(env, "SLACK_APP_TOKEN"),
             slack_api_url=api_url,
             port=_int(env, "PORT", cls.port, minimum=1),
             trigger_emoji=(_str(env, "FACTCHECK_TRIGGER_EMOJI", cls.trigger_emoji) or "mag").strip(":"),
+            ready_emoji=(_str(env, "FACTCHECK_READY_EMOJI", cls.ready_emoji) or cls.ready_emoji).strip(":"),
             http_threads=_int(env, "FACTCHECK_HTTP_THREADS", cls.http_threads, minimum=1),
             http_max_connections=_int(env, "FACTCHECK_HTTP_CONNECTIONS", cls.http_max_connections, minimum=10),
             http_max_body_bytes=_int(env, "FACTCHECK_HTTP_MAX_BODY", cls.http_max_body_bytes, minimum=1024),

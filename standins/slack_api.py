@@ -164,6 +164,9 @@ class SlackAPIStandIn:
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._ts = itertools.count(1)
+        self.views: list[dict[str, Any]] = []  # views.open / views.publish, in order: {"method", "view", ...}
+        self.reactions: dict[tuple[str, str], set[str]] = {}  # (channel, ts) -> the bot's reactions on it
+        self.files: dict[str, dict[str, Any]] = {}  # file_id -> {"filename", "length", "content", "title", ...}
         self._server = ThreadingHTTPServer((host, 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -309,7 +312,7 @@ class SlackAPIStandIn:
             thread = [m for m in self.messages.get(channel, []) if m["ts"] == root or m.get("thread_ts") == root]
             window = self._window(thread, params)
             return {"ok": True, "messages": _shown(window[::-1], params), "has_more": False}
-        return {"ok": False, "error": "unknown_method"}
+        return self._desk_answer(method, params)
 
     @staticmethod
     def _window(messages: list[dict[str, Any]], params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -327,6 +330,8 @@ class SlackAPIStandIn:
         return out[: int(params.get("limit") or 100)]
 
     def _handle(self, path: str, query: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
+        if path.startswith("/upload/"):  # step 2 of files_upload_v2: the raw bytes, no token
+            return self._upload(path, body)
         params: dict[str, Any] = dict(parse_qsl(query))
         content_type = headers.get("content-type", "")
         if body:
@@ -418,3 +423,94 @@ class SlackAPIStandIn:
                 pass
 
         return Handler
+
+    # -- the desk workflow: views, reactions, permalinks, external file uploads --------------------------
+    def files_in_thread(self, channel: str, thread_ts: str) -> list[dict[str, Any]]:
+        """Files shared into a thread by files.completeUploadExternal, with their uploaded bytes."""
+        with self._lock:
+            return [f for f in self.files.values() if f.get("channel") == channel and f.get("thread_ts") == thread_ts]
+
+    def _desk_answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Called with the lock held, for methods ``_answer`` does not know."""
+        if method in ("views.open", "views.publish"):
+            view = params.get("view")
+            view = json.loads(view) if isinstance(view, str) else view
+            if method == "views.open" and not params.get("trigger_id"):
+                return {"ok": False, "error": "invalid_trigger_id"}
+            if method == "views.publish" and not params.get("user_id"):
+                return {"ok": False, "error": "user_not_found"}
+            error = validate_view(view)
+            if error:
+                return {"ok": False, "error": error}
+            self.views.append({"method": method, "view": view, "user_id": params.get("user_id")})
+            return {"ok": True, "view": {"id": f"V{len(self.views)}", **view}}
+        if method in ("reactions.add", "reactions.remove"):
+            key = (str(params.get("channel")), str(params.get("timestamp")))
+            name = str(params.get("name") or "")
+            on = self.reactions.setdefault(key, set())
+            if method == "reactions.add":
+                if name in on:
+                    return {"ok": False, "error": "already_reacted"}
+                on.add(name)
+            else:
+                if name not in on:
+                    return {"ok": False, "error": "no_reaction"}
+                on.discard(name)
+            return {"ok": True}
+        if method == "chat.getPermalink":
+            channel, ts = params.get("channel"), str(params.get("message_ts") or "")
+            link = f"https://example.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+            return {"ok": True, "channel": channel, "permalink": link}
+        if method == "files.getUploadURLExternal":
+            if not params.get("filename") or not str(params.get("length") or "").isdigit():
+                return {"ok": False, "error": "invalid_arguments"}
+            file_id = f"F{len(self.files) + 1:08d}"
+            self.files[file_id] = {"id": file_id, "filename": params["filename"], "length": int(params["length"])}
+            return {"ok": True, "file_id": file_id, "upload_url": f"{self.root}/upload/{file_id}"}
+        if method == "files.completeUploadExternal":
+            files = params.get("files")
+            files = json.loads(files) if isinstance(files, str) else files or []
+            shared = []
+            for entry in files:
+                record = self.files.get(entry.get("id"))
+                if record is None or "content" not in record:
+                    return {"ok": False, "error": "file_not_found"}
+                record.update(
+                    title=entry.get("title"),
+                    channel=params.get("channel_id"),
+                    thread_ts=params.get("thread_ts"),
+                    initial_comment=params.get("initial_comment"),
+                )
+                shared.append({"id": record["id"], "name": record["filename"], "title": record["title"]})
+            return {"ok": True, "files": shared}
+        return {"ok": False, "error": "unknown_method"}
+
+    def _upload(self, path: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
+        file_id = path.rsplit("/", 1)[-1]
+        with self._lock:
+            record = self.files.get(file_id)
+            self.calls.append(Call("upload", {"file_id": file_id, "bytes": len(body)}, {}, path))
+            self._changed.notify_all()
+            if record is None or len(body) != record["length"]:
+                return 400, {"Content-Type": "text/plain"}, b"bad upload"
+            record["content"] = body
+        return 200, {"Content-Type": "text/plain"}, b"OK - " + str(len(body)).encode()
+
+
+MAX_VIEW_BLOCKS = 100
+
+
+def validate_view(view: Any) -> str | None:
+    """Slack's answer to a view over its limits: 100 blocks; a modal's title 24 chars, metadata 3,000."""
+    if not isinstance(view, dict) or view.get("type") not in ("modal", "home"):
+        return "invalid_arguments"
+    blocks = view.get("blocks") or []
+    if len(blocks) > MAX_VIEW_BLOCKS:
+        return "invalid_arguments"
+    if view["type"] == "modal" and len((view.get("title") or {}).get("text") or "") > 24:
+        return "invalid_arguments"
+    if len(view.get("private_metadata") or "") > 3_000:
+        return "invalid_arguments"
+    if any(not isinstance(b, dict) or "type" not in b for b in blocks):
+        return "invalid_blocks"
+    return None

@@ -18,7 +18,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation", ("bot", "bot.models", "bot.text", "bot.config", "bot.logs", "bot.metrics", "bot.store")),
     ("analyzers", ("bot.analyzers",)),
     ("llm", ("bot.llm",)),
-    ("engine", ("bot.engine", "bot.cache", "bot.grounding", "bot.render", "bot.limits")),
+    ("engine", ("bot.engine", "bot.cache", "bot.grounding", "bot.render", "bot.limits", "bot.desk", "bot.export")),
     ("factory", ("bot.factory",)),
     ("services", ("bot.inputs", "bot.claimreview")),
     ("jobs", ("bot.jobs", "bot.worker")),  # bot.worker: the old name of queued jobs' function

@@ -73,6 +73,14 @@ def test_manifest_fields() -> None:
         "groups:history",
         "app_mentions:read",
         "files:read",
+        "files:write",
+        "reactions:write",
+        "im:write",
+    }
+    assert features["app_home"] == {
+        "home_tab_enabled": True,
+        "messages_tab_enabled": True,
+        "messages_tab_read_only_enabled": True,
     }
     [shortcut] = features["shortcuts"]
     assert shortcut == {
@@ -85,7 +93,13 @@ def test_manifest_fields() -> None:
     settings = manifest["settings"]
     events = settings["event_subscriptions"]
     assert events["request_url"] == "https://YOUR-HOST/slack/events"
-    assert set(events["bot_events"]) == {"reaction_added", "message.channels", "message.groups", "app_mention"}
+    assert set(events["bot_events"]) == {
+        "reaction_added",
+        "message.channels",
+        "message.groups",
+        "app_mention",
+        "app_home_opened",
+    }
     assert settings["interactivity"] == {"is_enabled": True, "request_url": "https://YOUR-HOST/slack/events"}
     assert settings["socket_mode_enabled"] is False
 

@@ -11,7 +11,7 @@ from slack_bolt import App, BoltResponse
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 
 from bot.slack.gates import Dedup
-from bot.slack.listeners import actions, commands, messages, reactions
+from bot.slack.listeners import actions, commands, desk, home, messages, reactions, settings_modal
 from bot.slack.services import Services
 
 # Lazy listeners (events, clicks) run here and may call the Web API (a status update edits the
@@ -48,7 +48,7 @@ def build_app(services: Services) -> App:
         process_before_response=True,
     )
     app.middleware(event_dedup(services))
-    for module in (commands, reactions, messages, actions):
+    for module in (commands, reactions, messages, actions, desk, home, settings_modal):
         module.register(app, services)
     return app
 

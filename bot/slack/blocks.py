@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.desk import progress
 from bot.limits import BUDGET_REASON_PREFIX
 from bot.models import Checklist, ClaimItem, SourceItem
 from bot.render import item_label, label
@@ -47,12 +48,15 @@ ACTION_FLAG = "fc_flag"
 ACTION_REOPEN = "fc_reopen"
 ACTION_EXPAND = "fc_expand"  # shows the routine on-record items folded into one line
 _PRIORITY_RANK = {"high": 0, "medium": 1, "low": 2}
+ACTION_MORE = "fc_more"  # the item's overflow menu: a note with the status, waive, assign (bot/slack/views.py)
+ACTION_EXPORT = "fc_export"
 
 _PRIORITY = {"high": ":red_circle: high", "medium": ":large_orange_circle: medium", "low": ":white_circle: low"}
 _STATUS_ICON = {
     "open": ":white_large_square:",
     "verified": ":white_check_mark:",
     "flagged": ":triangular_flag_on_post:",
+    "waived": ":heavy_minus_sign:",
 }
 
 
@@ -170,7 +174,12 @@ def _progress_line(checklist: Checklist, statuses: dict[int, ItemStatus]) -> str
 # --- checklist ------------------------------------------------------------------------------------
 
 
-def _status_line(status: ItemStatus) -> str:
+def _status_line(status: ItemStatus, owner: str | None = None) -> str:
+    line = _status_only(status)
+    return line + (f" · owner {mention(owner)}" if owner else "")
+
+
+def _status_only(status: ItemStatus) -> str:
     icon = _STATUS_ICON.get(status.status, "")
     if status.status == "open":
         line = f"{icon} Open"
@@ -188,7 +197,7 @@ def _status_line(status: ItemStatus) -> str:
     return line
 
 
-def _item_section_text(item: ClaimItem | SourceItem, status: ItemStatus) -> tuple[str, bool]:
+def _item_section_text(item: ClaimItem | SourceItem, status: ItemStatus, owner: str | None = None) -> tuple[str, bool]:
     """The item's section text (<= 3,000 chars) and whether its quote was shortened to fit."""
     kind = item_label(item)
     head = f"*{item.number}. {item.kind.capitalize()} · {escape(kind)}* · {_PRIORITY.get(item.priority, item.priority)}"
@@ -208,7 +217,7 @@ def _item_section_text(item: ClaimItem | SourceItem, status: ItemStatus) -> tupl
         details.append(f"*Why:* {neutral_truncate(item.why, _FIELD_CAPS['why'])}")
     if item.how_to_verify:
         details.append(f"*How to verify:* {neutral_truncate(item.how_to_verify, _FIELD_CAPS['how'])}")
-    details.append(_status_line(status))
+    details.append(_status_line(status, owner))
 
     shortened_note = " _(quote shortened)_"
     rest = "\n".join(details)
@@ -226,12 +235,43 @@ def _item_actions(item_number: int, status: ItemStatus, record: ThreadRecord) ->
     flag = _button("Flag", ACTION_FLAG, value, "danger")
     reopen = _button("Reopen", ACTION_REOPEN, value)
     # Offer only moves away from the current status.
-    elements = {"open": [verify, flag], "verified": [flag, reopen], "flagged": [verify, reopen]}[status.status]
-    return {"type": "actions", "block_id": f"fc_actions:{item_number}", "elements": elements}
+    elements = {
+        "open": [verify, flag],
+        "verified": [flag, reopen],
+        "flagged": [verify, reopen],
+        "waived": [verify, reopen],
+    }[status.status]
+    return {
+        "type": "actions",
+        "block_id": f"fc_actions:{item_number}",
+        "elements": [*elements, _item_overflow(value)],
+    }
 
 
-def _item_blocks(item: ClaimItem | SourceItem, status: ItemStatus, record: ThreadRecord) -> list[dict[str, Any]]:
-    text, _ = _item_section_text(item, status)
+# The overflow keeps one click for Verified/Flag and puts the slower moves one menu away.
+ITEM_MENU = (
+    ("note:verified", "Verified, with a note…"),
+    ("note:flag", "Flag, with a note…"),
+    ("note:waive", "Waive, with a note…"),
+    ("assign", "Assign…"),
+)
+
+
+def _item_overflow(value: str) -> dict[str, Any]:
+    return {
+        "type": "overflow",
+        "action_id": ACTION_MORE,
+        "options": [
+            {"text": {"type": "plain_text", "text": text}, "value": f"{op}|{value}"[:150]} for op, text in ITEM_MENU
+        ],
+    }
+
+
+
+def _item_blocks(
+    item: ClaimItem | SourceItem, status: ItemStatus, record: ThreadRecord, owner: str | None = None
+) -> list[dict[str, Any]]:
+    text, _ = _item_section_text(item, status, owner)
     prior = prior_checks_block(item) if isinstance(item, ClaimItem) else None
     return [
         _section(text, block_id=f"fc_item:{item.number}"),
@@ -288,6 +328,8 @@ def _summary_context(checklist: Checklist, statuses: dict[int, ItemStatus], vers
     stats = checklist.stats
     title = f"*{neutral_truncate(checklist.title, 300)}*" + (f" · version {version} (rechecked)" if version > 1 else "")
     lines = [title, _progress_line(checklist, statuses)]
+    if checklist.items:  # the publish gate, as on the parent message
+        lines.append(progress(checklist, statuses).line())
     if checklist.items:
         claims = sum(1 for i in checklist.items if i.kind == "claim")
         sources = len(checklist.items) - claims
@@ -311,7 +353,11 @@ def _summary_context(checklist: Checklist, statuses: dict[int, ItemStatus], vers
 
 
 def checklist_messages(
-    checklist: Checklist, record: ThreadRecord, statuses: dict[int, ItemStatus]
+    checklist: Checklist,
+    record: ThreadRecord,
+    statuses: dict[int, ItemStatus],
+    owners: dict[int, str] | None = None,
+    hidden: int = 0,
 ) -> list[SlackMessage]:
     """The checklist as thread messages, split so that each one fits every Slack limit.
 
@@ -339,7 +385,11 @@ def checklist_messages(
     weight = text_weight(first)
     shown, folded = _arranged(checklist, statuses, record.expanded)
     entries: list[tuple[list[dict[str, Any]], list[int]]] = [
-        (_item_blocks(item, statuses.get(item.number, ItemStatus()), record), [item.number]) for item in shown
+        (
+            _item_blocks(item, statuses.get(item.number, ItemStatus()), record, (owners or {}).get(item.number)),
+            [item.number],
+        )
+        for item in shown
     ]
     if folded:
         entries.append(([_folded_section(folded, record)], [i.number for i in folded]))
@@ -364,6 +414,8 @@ def checklist_messages(
         else:
             text = f"Fact-check checklist (continued): items {span}"
             page_blocks.insert(0, _context(f"Checklist (continued) — items {span}", block_id="fc_continued"))
+        if index == len(pages) - 1:  # MAX_BLOCKS leaves room under Slack's 50 for these two
+            page_blocks.extend(_desk_blocks(record, hidden))
         messages.append(SlackMessage(text=_fallback(text), blocks=page_blocks))
     return messages
 
@@ -382,12 +434,25 @@ def _counts_line(checklist: Checklist, statuses: dict[int, ItemStatus] | None) -
     return line
 
 
+def _desk_blocks(record: ThreadRecord, hidden: int) -> list[dict[str, Any]]:
+    """Under the summary: export one click away, and what a channel's priority setting leaves out."""
+    export = _button("Export (Markdown + CSV)", ACTION_EXPORT, f"{record.checklist_id}|{record.version}|0")
+    blocks: list[dict[str, Any]] = [{"type": "actions", "block_id": "fc_desk", "elements": [export]}]
+    if hidden:
+        note = (
+            f"{_plural(hidden, 'lower-priority item')} not shown (this channel's setting); `export` lists every item."
+        )
+        blocks.append(_context(note, block_id="fc_hidden"))
+    return blocks
+
+
 def parent_message(
     title: str,
     requested_by: str,
     trigger: str,
     counts: Checklist | None,
     statuses: dict[int, ItemStatus] | None = None,
+    desk_line: str | None = None,
 ) -> SlackMessage:
     """The channel message the checklist thread hangs under; ``counts`` once the checklist is known.
 
@@ -405,6 +470,9 @@ def parent_message(
         counts_text = _counts_line(counts, statuses)
         footer.append(counts_text)
         fallback += f" · {counts_text}"
+    if desk_line:  # "7 of 12 settled · 2 high-priority open" (bot.desk): the publish gate at a glance
+        footer.append(desk_line)
+        fallback += f" · {desk_line}"
     else:
         footer.append(":hourglass_flowing_sand: Checking…")
     blocks.append(_context(" · ".join(footer), block_id="fc_parent_counts"))
@@ -439,6 +507,9 @@ def help_message(trigger_emoji: str) -> SlackMessage:
         "• `verified 2, 5 and 7` or `verified 2-4`: several items at once\n"
         "• `flag 3 the figure is from 2019`: flag item 3 and say why\n"
         "• `reopen 3`: back to open\n"
+        "• `waive 4 cut from the story`: settle item 4 without checking it (the note is required)\n"
+        "• `assign 2, 5 @someone` (or `assign 2 me`), `unassign 2`: who checks what; they get a DM\n"
+        "• `export`: the checklist, statuses, notes, owners and history as Markdown and CSV files\n"
         "• `status`: who did what and when, and what is still open\n"
         "• `recheck` followed by the revised text: a new checklist for the new version\n"
         "• `help`: this message"
@@ -473,6 +544,8 @@ def _history_line(entry: HistoryEntry) -> str:
     line = f"• {_when(entry.at)}: {mention(entry.user)} {escape_truncate(entry.action, 40)}"
     if entry.numbers:
         line += f" {_cut(_ranges(entry.numbers), 200)}"
+    if entry.owner:
+        line += f" to {mention(entry.owner)}"
     if entry.note:
         line += f" — {neutral_truncate(entry.note, 200)}"
     return line
@@ -497,10 +570,11 @@ def _pack_sections(lines: list[str], block_prefix: str, limit: int = MAX_SECTION
 
 def status_message(checklist: Checklist, statuses: dict[int, ItemStatus], history: list[HistoryEntry]) -> SlackMessage:
     """Progress, flagged items with their notes, open items, and recent history, in one message."""
-    total, verified, flagged = _tally(checklist, statuses)
-    summary = f"*Status:* {_progress_line(checklist, statuses)}" + (
-        f" · {total - verified - flagged} open" if total else ""
-    )
+    total = len(checklist.items)
+    still_open = len(_numbers_of(checklist, statuses, "open"))
+    summary = f"*Status:* {_progress_line(checklist, statuses)}" + (f" · {still_open} open" if total else "")
+    if total:  # the publish gate's view: settled (verified or waived), high-priority open
+        summary += f"\n{progress(checklist, statuses).line()}"
     blocks: list[dict[str, Any]] = [_section(summary, block_id="fc_status")]
 
     flagged_lines: list[str] = []

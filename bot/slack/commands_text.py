@@ -13,7 +13,9 @@ from typing import Literal
 
 from bot.slack.mrkdwn import decode_incoming
 
-Action = Literal["verified", "flag", "reopen", "status", "recheck", "help"]
+Action = Literal[
+    "verified", "flag", "reopen", "status", "recheck", "help", "assign", "unassign", "waive", "export"
+]
 
 _VERBS: dict[str, Action] = {
     "verified": "verified",
@@ -25,9 +27,14 @@ _VERBS: dict[str, Action] = {
     "status": "status",
     "recheck": "recheck",
     "help": "help",
+    "assign": "assign",
+    "unassign": "unassign",
+    "waive": "waive",
+    "waived": "waive",
+    "export": "export",
 }
-_NUMBERED: set[Action] = {"verified", "flag", "reopen"}
-_ALONE: set[Action] = {"status", "help"}  # "status update: ..." is conversation, not a command
+_NUMBERED: set[Action] = {"verified", "flag", "reopen", "assign", "unassign", "waive"}
+_ALONE: set[Action] = {"status", "help", "export"}  # "status update: ..." is conversation, not a command
 
 # Leading mentions of the bot, any number of them at once: raw (<@U123>, <@U123|name>) or decoded (@U123).
 # A mention starts with "<" or "@", which the separators never contain, so this cannot backtrack.
@@ -44,6 +51,8 @@ _NOTE_LEAD = re.compile(r"^[\s:,;.\-–—]+")
 MAX_TEXT_CHARS = 50_000  # longer is not a command
 MAX_TERMS = 50  # numbers and ranges in one command ("verified 2, 5 and 7" is three)
 MAX_NUMBERS = 1_000  # item numbers after ranges are expanded: far more than any checklist has
+# assign: "<@U123>" / "<@U123|name>" as Slack sends a mention, or "me"; optionally after "to".
+_ASSIGNEE = re.compile(r"\s*(?:to\s+)?(?:<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|(me|myself)\b)", re.IGNORECASE)
 
 
 @dataclass
@@ -52,6 +61,7 @@ class ThreadCommand:
     numbers: list[int] = field(default_factory=list)
     note: str = ""
     revised_text: str = ""
+    assignee: str = ""  # assign: a Slack user id, or "me" (the sender)
 
 
 def _strip_mention(text: str) -> str:
@@ -116,6 +126,8 @@ def parse_thread_command(text: str) -> ThreadCommand | None:
         revised = re.sub(r"^[ \t]*:?[ \t]*\n?", "", rest, count=1)
         return ThreadCommand("recheck", revised_text=revised.strip("\n").rstrip())
 
+    if action == "assign":
+        return _parse_assign(_strip_mention(text))
     parsed = _parse_numbers(rest)
     if parsed is None:
         return None
@@ -125,3 +137,19 @@ def parse_thread_command(text: str) -> ThreadCommand | None:
         return None
     note = _NOTE_LEAD.sub("", after).strip()
     return ThreadCommand(action, numbers=numbers, note=note)
+
+
+def _parse_assign(raw: str) -> ThreadCommand | None:
+    """``assign 2, 5 @someone`` / ``assign 3 to me``, read from the raw text, where a mention still carries
+    the user id (decoding turns ``<@U123|name>`` into ``@name``). Linear, like the rest."""
+    verb = _VERB.match(raw)
+    if verb is None:
+        return None
+    parsed = _parse_numbers(raw[verb.end() :].replace("&amp;", "&"))
+    if parsed is None:
+        return None
+    numbers, after = parsed
+    who = _ASSIGNEE.match(after)
+    if who is None or after[who.end() :].strip(" \t\n.!"):
+        return None
+    return ThreadCommand("assign", numbers=numbers, assignee=who.group(1) or "me")

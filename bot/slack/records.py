@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Status = Literal["open", "verified", "flagged"]
+Status = Literal["open", "verified", "flagged", "waived"]  # waived: settled without checking, with a note
 Trigger = Literal["command", "reaction", "recheck"]
 
 
@@ -20,9 +20,10 @@ class ItemStatus(BaseModel):
 class HistoryEntry(BaseModel):
     at: float
     user: str
-    action: str  # "verified", "flagged", "reopened", "rechecked", "asked"
+    action: str  # "verified", "flagged", "waived", "reopened", "assigned", "unassigned", "rechecked", "exported"
     numbers: list[int] = Field(default_factory=list)
     note: str | None = None
+    owner: str | None = None  # assigned: the Slack user id the items went to
 
 
 class ThreadRecord(BaseModel):

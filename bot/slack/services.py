@@ -73,7 +73,7 @@ def build_services(
             wrap=lambda analyzer: MeteredAnalyzer(analyzer, on_tokens=limits.record_tokens),
         ),
         offline_engine=build_engine(settings, offline=True, redis_client=client_redis),
-        state=StateStore(client_redis),
+        state=StateStore(client_redis, ttl=settings.state_ttl_days * 24 * 3600),
         limits=limits,
         client=make_web_client(settings),
         queue=queue if queue is not None else RQJobQueue.from_settings(client_redis, settings),

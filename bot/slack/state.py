@@ -10,7 +10,12 @@ Keys (``{id}`` is the checklist id, ``"{channel}:{thread_ts}"``):
 - ``fc:job:{job_id}``: the message timestamps a job has posted so far (a rerun reuses them).
 - ``fc:rendered:{id}``: a hash, message index -> digest of its last posted blocks (skip no-op updates).
 - ``fc:lock:{id}``: the lock that serializes render-and-update of one thread.
-Everything expires ``STATE_TTL_SECONDS`` after the last write to the thread. Every key is spelled by ``_key``.
+- ``fc:owner:{id}``: a hash, item number -> the Slack user id it is assigned to (apart from the status,
+  so a click never drops an owner). ``fc:told:{id}:{number}:{user}``: the assignee was told (once).
+- ``fc:ready:{id}``: the emoji the publish gate put on the parent message, while it is there.
+- ``fc:version:{id}:{n}``: version n as it was when a recheck replaced it (checklist, statuses, owners).
+Everything expires ``ttl`` seconds after the last write to the thread (``FACTCHECK_STATE_TTL_DAYS``;
+0 keeps it). Every key is spelled by ``_key``.
 """
 
 from __future__ import annotations
@@ -51,7 +56,16 @@ def _text(value: bytes | str | None) -> str | None:
 class StateStore:
     def __init__(self, client: redis.Redis, ttl: int = STATE_TTL_SECONDS) -> None:
         self.redis = client
-        self.ttl = ttl
+        self.ttl = ttl  # seconds; 0 = keep for good
+
+    @property
+    def _ex(self) -> int | None:
+        return self.ttl or None
+
+    def _expire(self, pipe: redis.client.Pipeline, *keys: str) -> None:
+        if self.ttl:
+            for key in keys:
+                pipe.expire(key, self.ttl)
 
     # -- records -------------------------------------------------------------------------------
     def get_record(self, checklist_id: str) -> ThreadRecord | None:
@@ -62,7 +76,7 @@ class StateStore:
         return self.get_record(checklist_id_for(channel, thread_ts))
 
     def save_record(self, record: ThreadRecord) -> None:
-        self.redis.set(_key("rec", record.checklist_id), record.model_dump_json(), ex=self.ttl)
+        self.redis.set(_key("rec", record.checklist_id), record.model_dump_json(), ex=self._ex)
 
     def save_checklist(
         self, record: ThreadRecord, checklist: Checklist, article: str, statuses: dict[int, ItemStatus]
@@ -70,13 +84,13 @@ class StateStore:
         """Store a (re)checked thread in one transaction: a reader never sees new items with old statuses."""
         cid = record.checklist_id
         pipe = self.redis.pipeline(transaction=True)
-        pipe.set(_key("rec", cid), record.model_dump_json(), ex=self.ttl)
-        pipe.set(_key("checklist", cid), checklist.model_dump_json(), ex=self.ttl)
-        pipe.set(_key("article", cid), article, ex=self.ttl)
+        pipe.set(_key("rec", cid), record.model_dump_json(), ex=self._ex)
+        pipe.set(_key("checklist", cid), checklist.model_dump_json(), ex=self._ex)
+        pipe.set(_key("article", cid), article, ex=self._ex)
         pipe.delete(_key("status", cid), _key("rendered", cid))
         if statuses:
             pipe.hset(_key("status", cid), mapping={str(n): s.model_dump_json() for n, s in statuses.items()})
-            pipe.expire(_key("status", cid), self.ttl)
+            self._expire(pipe, _key("status", cid))
         pipe.execute()
 
     def replace_checklist(self, checklist_id: str, checklist: Checklist) -> None:
@@ -103,14 +117,14 @@ class StateStore:
         key = _key("status", checklist_id)
         pipe = self.redis.pipeline(transaction=True)
         pipe.hset(key, mapping={str(n): value.model_dump_json() for n in numbers})
-        pipe.expire(key, self.ttl)
+        self._expire(pipe, key)
         pipe.execute()
 
     def add_history(self, checklist_id: str, entry: HistoryEntry) -> None:
         key = _key("history", checklist_id)
         pipe = self.redis.pipeline(transaction=True)
         pipe.rpush(key, entry.model_dump_json())
-        pipe.expire(key, self.ttl)
+        self._expire(pipe, key)
         pipe.execute()
 
     def history(self, checklist_id: str) -> list[HistoryEntry]:
@@ -142,7 +156,7 @@ class StateStore:
         key = _key("rendered", checklist_id)
         pipe = self.redis.pipeline(transaction=True)
         pipe.hset(key, str(index), digest)
-        pipe.expire(key, self.ttl)
+        self._expire(pipe, key)
         pipe.execute()
 
     @contextmanager
@@ -159,6 +173,59 @@ class StateStore:
             if acquired:
                 with suppress(redis.exceptions.LockError):  # expired while we worked: nothing to release
                     lock.release()
+
+    # -- the desk: owners, the publish gate, earlier versions --------------------------------------
+    def _touch(self, pipe: redis.client.Pipeline, checklist_id: str) -> None:
+        """Work on a thread keeps all of it: the record lasts ``ttl`` after the last change, not the first."""
+        families = ("rec", "checklist", "article", "status", "history", "owner", "ready")
+        self._expire(pipe, *(_key(f, checklist_id) for f in families))
+
+    def owners(self, checklist_id: str) -> dict[int, str]:
+        raw = self.redis.hgetall(_key("owner", checklist_id))
+        return {int(_text(k) or 0): _text(v) or "" for k, v in raw.items()}
+
+    def set_owner(self, checklist_id: str, numbers: list[int], user: str | None) -> None:
+        """Assign ``numbers`` to ``user``; ``None`` unassigns them."""
+        key = _key("owner", checklist_id)
+        pipe = self.redis.pipeline(transaction=True)
+        if user:
+            pipe.hset(key, mapping={str(n): user for n in numbers})
+        else:
+            pipe.hdel(key, *(str(n) for n in numbers))
+        self._touch(pipe, checklist_id)
+        pipe.execute()
+
+    def replace_owners(self, checklist_id: str, owners: dict[int, str]) -> None:
+        key = _key("owner", checklist_id)
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.delete(key)
+        if owners:
+            pipe.hset(key, mapping={str(n): u for n, u in owners.items()})
+            self._expire(pipe, key)
+        pipe.execute()
+
+    def first_telling(self, checklist_id: str, number: int, user: str) -> bool:
+        """True once per (item, assignee): whoever is assigned is told once, not at every re-assignment."""
+        return bool(self.redis.set(_key("told", f"{checklist_id}:{number}:{user}"), "1", nx=True, ex=self._ex))
+
+    def mark_ready(self, checklist_id: str, emoji: str) -> bool:
+        """The gate opened with ``emoji``; True only for the caller that opened it (it adds the reaction)."""
+        return bool(self.redis.set(_key("ready", checklist_id), emoji, nx=True, ex=self._ex))
+
+    def clear_ready(self, checklist_id: str) -> str | None:
+        """The gate closed: the emoji to take off again, for the one caller that closed it."""
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.get(_key("ready", checklist_id))
+        pipe.delete(_key("ready", checklist_id))
+        emoji, deleted = pipe.execute()
+        return _text(emoji) if deleted else None
+
+    def save_version(self, checklist_id: str, version: int, snapshot: str) -> None:
+        """Keep version ``version`` (JSON) when a recheck replaces it: its history stays reachable."""
+        self.redis.set(_key("version", f"{checklist_id}:{version}"), snapshot, ex=self._ex)
+
+    def get_version(self, checklist_id: str, version: int) -> str | None:
+        return _text(self.redis.get(_key("version", f"{checklist_id}:{version}")))
 
 
 def quote_key(kind: str, quote: str) -> tuple[str, str]:
@@ -178,3 +245,18 @@ def carry_statuses(old: Checklist, old_statuses: dict[int, ItemStatus], new: Che
         if status is not None:
             carried[item.number] = status
     return carried
+
+
+def carry_owners(old: Checklist, old_owners: dict[int, str], new: Checklist) -> dict[int, str]:
+    """Owners of items whose quote and kind survive a recheck, renumbered like ``carry_statuses``."""
+    by_quote = {quote_key(i.kind, i.quote): old_owners[i.number] for i in old.items if i.number in old_owners}
+    return {i.number: by_quote[k] for i in new.items if (k := quote_key(i.kind, i.quote)) in by_quote}
+
+
+def recheck_changes(old: Checklist, new: Checklist) -> tuple[list[int], list[int]]:
+    """(numbers of new items with a quote the old version did not have, old numbers of items now gone)."""
+    old_keys = {quote_key(i.kind, i.quote) for i in old.items}
+    new_keys = {quote_key(i.kind, i.quote) for i in new.items}
+    added = [i.number for i in new.items if quote_key(i.kind, i.quote) not in old_keys]
+    gone = [i.number for i in old.items if quote_key(i.kind, i.quote) not in new_keys]
+    return added, gone

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import time
 
-from bot.slack.blocks import checklist_messages
+from bot.slack.blocks import checklist_messages, notice_message
+from bot.slack.channel_settings import shown
 from bot.slack.outbox import PostKey, post, update
+from bot.slack.publish_gate import apply_gate
 from bot.slack.records import HistoryEntry, Status, ThreadRecord
 from bot.slack.services import Services
 
@@ -17,6 +19,7 @@ ACTIONS: dict[str, tuple[Status, str]] = {  # command/button action -> (new stat
     "verified": ("verified", "verified"),
     "flag": ("flagged", "flagged"),
     "reopen": ("open", "reopened"),
+    "waive": ("waived", "waived"),  # needs a note: callers refuse a waiver without one
 }
 
 
@@ -40,7 +43,9 @@ def refresh(services: Services, checklist_id: str) -> None:
         checklist = state.get_checklist(checklist_id)
         if record is None or checklist is None:
             return
-        messages = checklist_messages(checklist, record, state.statuses(checklist_id))
+        statuses = state.statuses(checklist_id)
+        view, hidden = shown(services, record.channel, checklist)  # the channel's minimum priority
+        messages = checklist_messages(view, record, statuses, state.owners(checklist_id), hidden)
         changed = False
         for index, message in enumerate(messages):
             if index < len(record.message_ts):
@@ -52,5 +57,11 @@ def refresh(services: Services, checklist_id: str) -> None:
                 record.message_ts.append(post(services, record.channel, message, record.thread_ts, key))
                 state.mark_rendered(checklist_id, index, message.blocks)
                 changed = True
+        for index in range(len(messages), len(record.message_ts)):  # a shorter rendering leaves pages over
+            spare = notice_message("(The checklist continues in the messages above.)")
+            if state.rendered_changed(checklist_id, index, spare.blocks):
+                update(services, record.channel, record.message_ts[index], spare)
+                state.mark_rendered(checklist_id, index, spare.blocks)
         if changed:
             state.save_record(record)
+        apply_gate(services, record, view, statuses)

@@ -115,9 +115,13 @@ def assert_within_limits(message: SlackMessage) -> None:
             assert len(block["text"]["text"]) <= 150
         if block["type"] == "actions":
             for el in block["elements"]:
+                assert len(el["action_id"]) <= 255
+                if el["type"] == "overflow":  # 2-5 options, text 75 and value 150 chars
+                    assert 2 <= len(el["options"]) <= 5
+                    assert all(len(o["text"]["text"]) <= 75 and len(o["value"]) <= 150 for o in el["options"])
+                    continue
                 assert len(el["text"]["text"]) <= 75
                 assert len(el["value"]) <= 2000
-                assert len(el["action_id"]) <= 255
     for text in [message.text, *_texts(message.blocks)]:
         assert "<!" not in text
         assert "<@U999>" not in text and "<http" not in text
@@ -151,8 +155,14 @@ def test_buttons_follow_status() -> None:
     [message] = checklist_messages(checklist, RECORD, statuses)
     actions = [b for b in message.blocks if b["type"] == "actions"]
     ids = [[el["action_id"] for el in b["elements"]] for b in actions]
-    assert ids == [["fc_verify", "fc_flag"], ["fc_flag", "fc_reopen"], ["fc_verify", "fc_reopen"]]
-    values = {el["value"] for el in actions[1]["elements"]}
+    more = "fc_more"  # the overflow (a note, waive, assign) on every item; export under the last one
+    assert ids == [
+        ["fc_verify", "fc_flag", more],
+        ["fc_flag", "fc_reopen", more],
+        ["fc_verify", "fc_reopen", more],
+        ["fc_export"],
+    ]
+    values = {el["value"] for el in actions[1]["elements"] if el["type"] == "button"}
     assert values == {"C0123ABCD:1732512000.000100|2|2"}
 
 
@@ -352,6 +362,43 @@ def test_status_message_stays_within_limits_when_everything_is_long() -> None:
     assert_within_limits(message)
     text = "\n".join(_texts(message.blocks))
     assert "more flagged: " in text and "more: " in text and "earlier entries not shown" in text
+
+
+def test_desk_state_on_items_and_parent() -> None:
+    checklist = _checklist([_claim(1), _claim(2), _claim(3, priority="low")])
+    statuses = {
+        1: ItemStatus(status="waived", by="U0ALICE", at=1_764_748_800, note="<!channel> cut from the story"),
+        2: ItemStatus(status="verified", by="U0BOB"),
+    }
+    [message] = checklist_messages(checklist, RECORD, statuses, {1: "U0CAROL"}, hidden=2)
+    assert_within_limits(message)
+    first = next(b for b in message.blocks if b.get("block_id") == "fc_item:1")["text"]["text"]
+    assert ":heavy_minus_sign: *Waived* by <@U0ALICE>" in first and "&lt;!channel&gt; cut" in first
+    assert first.endswith("· owner <@U0CAROL>")
+    waived_actions = next(b for b in message.blocks if b.get("block_id") == "fc_actions:1")
+    assert [e["action_id"] for e in waived_actions["elements"]] == ["fc_verify", "fc_reopen", "fc_more"]
+    assert message.blocks[-1]["block_id"] == "fc_hidden" and "2 lower-priority items not shown" in str(
+        message.blocks[-1]
+    )
+    summary = message.blocks[1]["elements"][0]["text"]
+    assert "2 of 3 settled · ready to publish" in summary
+    parent = parent_message("Budget row", "U0EDITOR", "command", checklist, statuses, "2 of 3 settled · ready")
+    assert_within_limits(parent)
+    assert parent.blocks[1]["elements"][0]["text"].endswith("· 2 of 3 settled · ready")
+    status = status_message(checklist, statuses, [])
+    assert "1 open" in status.blocks[0]["text"]["text"] and "2 of 3 settled" in status.blocks[0]["text"]["text"]
+
+
+def test_big_checklist_with_owners_and_notes_stays_within_limits() -> None:
+    items = [_claim(n, "x" * 2_000) for n in range(1, 121)]
+    statuses = {n: ItemStatus(status="flagged", by="U1", at=1.0, note="n" * 900) for n in range(1, 121, 2)}
+    owners = {n: f"U{n:08d}" for n in range(1, 121)}
+    messages = checklist_messages(_checklist(items), RECORD, statuses, owners, hidden=7)
+    assert len(messages) > 3
+    for message in messages:
+        assert_within_limits(message)
+    shown = [b["block_id"] for m in messages for b in m.blocks if b.get("block_id", "").startswith("fc_item:")]
+    assert len(shown) == 120 and messages[-1].blocks[-2]["block_id"] == "fc_desk"
 
 
 # -- hostile article and LLM text cannot fake a status line (issue #10, item 8) ----------------------------

@@ -72,6 +72,34 @@ def test_conversation_is_not_a_command(text: str) -> None:
     assert parse_thread_command(text) is None
 
 
+def test_desk_commands() -> None:
+    from bot.slack.commands_text import parse_thread_command as parse
+
+    assert parse("assign 3 <@U123ABC>").assignee == "U123ABC"  # type: ignore[union-attr]
+    both = parse("assign 2, 5 to <@U9|bob>")
+    assert both is not None and both.numbers == [2, 5] and both.assignee == "U9"
+    assert parse("<@UBOT> assign 2-3 me").assignee == "me"  # type: ignore[union-attr]
+    assert parse("assign the work to someone") is None  # conversation
+    assert parse("assign 2 <@U1> and more") is None
+    assert parse("assign 2") is None  # to whom?
+    unassign = parse("unassign 4")
+    assert unassign is not None and unassign.action == "unassign" and unassign.numbers == [4]
+    waive = parse("waive 2 cut from the story")
+    assert waive is not None and waive.action == "waive" and waive.note == "cut from the story"
+    assert parse("waive 3") is not None and parse("waive 3").note == ""  # type: ignore[union-attr]
+    assert parse("assign 2 &amp; 3 me").numbers == [2, 3]  # type: ignore[union-attr]
+    assert parse("assign 2 meet the minister") is None
+
+
+@pytest.mark.timeout(10)
+def test_assign_is_read_in_linear_time() -> None:
+    from bot.slack.commands_text import parse_thread_command as parse
+
+    assert parse("assign 1 me" + " " * 40_000 + "x") is None
+    assert parse("assign 1 to" + " " * 40_000) is None
+    assert parse("assign 1 <@U1|" + "x" * 40_000) is None
+
+
 # -- bounded work (issue #10: "verified 1-999 1001-1999 …" took 13.8 s at 584 characters) ---------------
 def _ranges(chars: int) -> str:
     text, low = "verified", 1

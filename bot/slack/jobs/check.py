@@ -13,15 +13,17 @@ import time
 
 from slack_sdk.errors import SlackApiError
 
-from bot import metrics
+from bot import desk, metrics
 from bot.claimreview import find_prior_checks
 from bot.engine import CheckFailed
 from bot.jobs.model import Job
 from bot.limits import BUDGET_REASON_PREFIX
 from bot.models import Checklist
 from bot.slack.blocks import checklist_messages, parent_message, placeholder_message
+from bot.slack.channel_settings import shown
 from bot.slack.fetch import fetch_message, message_text
 from bot.slack.gates import Dedup
+from bot.slack.index import Index
 from bot.slack.outbox import PostKey, ephemeral, post, progress_updater, publish, reply, tell, update
 from bot.slack.prior_checks import STATUS_PENDING
 from bot.slack.records import ThreadRecord
@@ -80,7 +82,14 @@ def run_check(services: Services, job: Job) -> None:
     checklist = prior_checks_pending(services, checklist)
     _publish_checklist(services, job, text, thread_ts, checklist, job_messages(progress), rerun)
     if job.trigger != "reaction":
-        update(services, job.channel, thread_ts, parent_message(checklist.title, job.user, "command", checklist))
+        # a first check has no statuses yet; items below the channel's minimum priority do not count
+        desk_line = desk.progress(shown(services, job.channel, checklist)[0], {}).line()
+        update(
+            services,
+            job.channel,
+            thread_ts,
+            parent_message(checklist.title, job.user, "command", checklist, None, desk_line),
+        )
     add_prior_checks(services, checklist_id_for(job.channel, thread_ts), checklist)
     state.job_set(job.job_id, done="1")
 
@@ -194,10 +203,11 @@ def _publish_checklist(
     statuses = state.statuses(cid) if rerun else {}  # a rerun keeps clicks already made
     with state.thread_lock(cid):
         state.save_checklist(record, checklist, text, statuses)  # saved first: clicks find it at once
-        record.message_ts = publish(
-            services, record, checklist_messages(checklist, record, statuses), record.message_ts, job.job_id
-        )
+        view, hidden = shown(services, record.channel, checklist)
+        messages = checklist_messages(view, record, statuses, None, hidden)
+        record.message_ts = publish(services, record, messages, record.message_ts, job.job_id)
         state.save_record(record)
+    Index(services.redis, state.ttl).thread_started(cid, record.channel, record.requested_by)  # for App Home
 
 
 def analyze(services: Services, job: Job, text: str, thread_ts: str, placeholder_ts: str) -> Checklist | None:

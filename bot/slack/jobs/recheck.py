@@ -2,20 +2,25 @@
 
 The new checklist is posted below in the same thread and the old checklist messages are replaced by a
 one-line "superseded" notice, so nobody keeps ticking a stale list (a stale click is refused with an
-ephemeral note). Statuses of items whose quote and kind are unchanged carry over.
+ephemeral note). Statuses and owners of items whose quote and kind are unchanged carry over; the earlier
+version (checklist, statuses, owners) is kept for ``export``, and a summary in the thread says what changed.
 """
 
 from __future__ import annotations
 
+import json
 import time
 
 from bot.jobs.model import Job
-from bot.slack.blocks import checklist_messages, notice_message, parent_message, placeholder_message
+from bot.slack.blocks import checklist_messages, notice_message, placeholder_message
+from bot.slack.channel_settings import shown
 from bot.slack.jobs.check import add_prior_checks, analyze, prior_checks_pending
 from bot.slack.outbox import PostKey, post, publish, reply, tell, update
+from bot.slack.publish_gate import apply_gate
 from bot.slack.records import HistoryEntry
 from bot.slack.services import Services
-from bot.slack.state import carry_statuses
+from bot.slack.state import carry_owners, carry_statuses, recheck_changes
+from bot.slack.views import recheck_summary
 from bot.text import InputError, prepare_text, split_units
 
 
@@ -52,7 +57,15 @@ def run_recheck(services: Services, job: Job) -> None:
         if record.version != int(progress.get("from_version", record.version)):
             return  # another run of this job already published; nothing left to do
         state.job_set(job.job_id, from_version=str(record.version))
-        carried = carry_statuses(old, state.statuses(cid), checklist)
+        old_statuses, old_owners = state.statuses(cid), state.owners(cid)
+        carried = carry_statuses(old, old_statuses, checklist)
+        owners = carry_owners(old, old_owners, checklist)
+        snapshot = {
+            "checklist": old.model_dump(mode="json"),
+            "statuses": {str(n): s.model_dump(mode="json") for n, s in old_statuses.items()},
+            "owners": {str(n): u for n, u in old_owners.items()},
+        }
+        state.save_version(cid, record.version, json.dumps(snapshot))  # the old version stays reachable
         old_ts = list(record.message_ts)
         new = record.model_copy(
             update={
@@ -63,7 +76,10 @@ def run_recheck(services: Services, job: Job) -> None:
             }
         )
         state.save_checklist(new, checklist, text, carried)
-        new.message_ts = publish(services, new, checklist_messages(checklist, new, carried), [placeholder_ts], None)
+        state.replace_owners(cid, owners)
+        view, hidden = shown(services, record.channel, checklist)
+        messages = checklist_messages(view, new, carried, owners, hidden)
+        new.message_ts = publish(services, new, messages, [placeholder_ts], None)
         state.save_record(new)
         for ts in old_ts:
             update(
@@ -73,20 +89,9 @@ def run_recheck(services: Services, job: Job) -> None:
                 notice_message(f"Superseded: version {new.version} of this checklist is below in this thread."),
             )
         state.add_history(cid, HistoryEntry(at=time.time(), user=job.user, action="rechecked", numbers=sorted(carried)))
-    if record.trigger == "command":
-        update(
-            services,
-            record.channel,
-            record.thread_ts,
-            parent_message(checklist.title, record.requested_by, "command", checklist),
-        )
+        apply_gate(services, new, view, carried)  # the parent's progress, and the gate, for the new items
+        added, gone = recheck_changes(old, checklist)
+        summary = recheck_summary(old, checklist, new.version, added, gone, carried)
+    post(services, record.channel, summary, record.thread_ts)
     add_prior_checks(services, cid, checklist)
     state.job_set(job.job_id, done="1")
-    kept = len(carried)
-    if kept:
-        reply(
-            services,
-            record.channel,
-            record.thread_ts,
-            f"Rechecked: {len(checklist.items)} items; {kept} kept their status (same quote as before).",
-        )

@@ -21,6 +21,7 @@ from bot import metrics
 from bot.jobs.model import Job
 from bot.slack.blocks import help_message
 from bot.slack.gates import Dedup, admit
+from bot.slack.listeners.settings_modal import open_settings
 from bot.slack.mrkdwn import decode_incoming
 from bot.slack.services import Services
 
@@ -37,6 +38,9 @@ def register(app: App, services: Services) -> None:
 def handle_command(services: Services, ack: Ack, command: dict[str, Any]) -> None:
     settings = services.settings
     raw = command.get("text") or ""
+    if raw.strip().lower() == "settings":
+        open_settings(services, ack, command)
+        return
     if not raw.strip() or raw.strip().lower() in {"help", "?"}:
         message = help_message(settings.trigger_emoji)
         ack(text=message.text, blocks=message.blocks)

@@ -14,6 +14,7 @@ from bot.slack.blocks import help_message, status_message
 from bot.slack.commands_text import ThreadCommand, parse_thread_command
 from bot.slack.gates import admit
 from bot.slack.listeners import ack_at_once
+from bot.slack.listeners.thread_desk import DESK_COMMANDS
 from bot.slack.mrkdwn import decode_incoming
 from bot.slack.outbox import post, reply
 from bot.slack.records import ThreadRecord
@@ -86,6 +87,9 @@ def run_command(services: Services, record: ThreadRecord, command: ThreadCommand
         names = ", ".join(str(n) for n in wrong)
         exists = "this checklist has no items" if not total else f"this checklist has items 1–{total}"
         reply(services, record.channel, record.thread_ts, f"No item {names}: {exists}. Nothing was changed.")
+        return
+    if command.action in DESK_COMMANDS:
+        DESK_COMMANDS[command.action](services, record, command, user)
         return
     apply_status(services, record, command.numbers, command.action, user, command.note or None)
 

@@ -1,0 +1,73 @@
+"""Slack's side of the desk workflow's requests, signed like every other: an overflow choice on an item, a
+modal submitted, App Home opened. Built on ``slack_driver.Bot.signed_post``."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.parse
+from itertools import count
+from typing import Any
+
+from standins.slack_driver import CHANNEL, EDITOR, Bot, Response
+
+_ids = count(1)
+
+
+def _interaction(bot: Bot, payload: dict[str, Any]) -> Response:
+    body = urllib.parse.urlencode({"payload": json.dumps(payload)})
+    return bot.signed_post(body, "application/x-www-form-urlencoded")
+
+
+def choose(
+    bot: Bot, value: str, user: str = EDITOR, thread_ts: str = "", channel: str = CHANNEL, action_id: str = "fc_more"
+) -> Response:
+    """An option picked in an overflow menu (``value`` is the option's value)."""
+    payload = {
+        "type": "block_actions",
+        "user": {"id": user, "username": "editor", "team_id": "T1"},
+        "api_app_id": "A1",
+        "token": "legacy",
+        "trigger_id": f"{next(_ids)}.1.overflow",
+        "team": {"id": "T1", "domain": "example"},
+        "container": {"type": "message", "message_ts": thread_ts, "channel_id": channel, "is_ephemeral": False},
+        "channel": {"id": channel, "name": "news"},
+        "message": {"type": "message", "ts": thread_ts, "thread_ts": thread_ts, "user": "UBOT", "text": ""},
+        "actions": [
+            {
+                "action_id": action_id,
+                "block_id": "b",
+                "type": "overflow",
+                "selected_option": {"text": {"type": "plain_text", "text": "x"}, "value": value},
+                "action_ts": f"{time.time():.6f}",
+            }
+        ],
+    }
+    return _interaction(bot, payload)
+
+
+def submit(bot: Bot, view: dict[str, Any], values: dict[str, dict[str, Any]], user: str = EDITOR) -> Response:
+    """A modal submitted: ``values`` is ``{block_id: {action_id: {"type": ..., "value" | "selected_...": ...}}}``."""
+    payload = {
+        "type": "view_submission",
+        "team": {"id": "T1", "domain": "example"},
+        "user": {"id": user, "username": "editor", "team_id": "T1"},
+        "api_app_id": "A1",
+        "token": "legacy",
+        "trigger_id": f"{next(_ids)}.1.view",
+        "view": {**view, "id": f"V{next(_ids)}", "team_id": "T1", "state": {"values": values}},
+    }
+    return _interaction(bot, payload)
+
+
+def home_opened(bot: Bot, user: str = EDITOR, tab: str = "home") -> Response:
+    event = {"type": "app_home_opened", "user": user, "channel": "D0HOME", "tab": tab, "event_ts": f"{time.time():.6f}"}
+    return bot.event(event)
+
+
+def note(text: str) -> dict[str, dict[str, Any]]:
+    return {"fc_note": {"note": {"type": "plain_text_input", "value": text}}}
+
+
+def picked_user(user: str | None) -> dict[str, dict[str, Any]]:
+    return {"fc_owner": {"user": {"type": "users_select", "selected_user": user}}}
