@@ -12,6 +12,11 @@ the token must come as ``Authorization: Bearer`` (or a ``token`` parameter). Ans
 passes here proves the bot splits long checklists: more than 50 blocks or an over-long block text ->
 ``invalid_blocks``; ``text`` over 40,000 -> ``msg_too_long``; block text over 13,000 in total ->
 ``msg_blocks_too_long``. ``POST /response_url/...`` takes slash-command responses.
+
+Files: ``slack.seed_file(name, content, mimetype)`` returns a Slack file object whose
+``url_private_download`` this server serves to ``Authorization: Bearer <token>`` only; without it (or
+with another token) the answer is Slack's: ``200`` with an HTML sign-in page. ``files.info`` answers for
+seeded files; ``views.open`` is recorded and answers with the view and an id (a ``trigger_id`` is needed).
 """
 
 from __future__ import annotations
@@ -138,6 +143,7 @@ class SlackAPIStandIn:
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._ts = itertools.count(1)
+        self.files: dict[str, tuple[dict[str, Any], bytes]] = {}  # file id -> (file object, content)
         self._server = ThreadingHTTPServer((host, 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -264,6 +270,8 @@ class SlackAPIStandIn:
             thread = [m for m in self.messages.get(channel, []) if m["ts"] == root or m.get("thread_ts") == root]
             window = self._window(thread, params)
             return {"ok": True, "messages": window[::-1], "has_more": False}
+        if method in ("files.info", "views.open"):
+            return self._files_and_views(method, params)
         return {"ok": False, "error": "unknown_method"}
 
     @staticmethod
@@ -293,6 +301,8 @@ class SlackAPIStandIn:
             call = Call("response_url", params, headers, path)
             self._record(call)
             return 200, {"Content-Type": "text/plain"}, b"ok"
+        if path.startswith("/files-pri/"):
+            return self._download(path, headers)
         if not path.startswith("/api/"):
             return 404, {}, b"not found"
         method = path[len("/api/") :]
@@ -336,6 +346,61 @@ class SlackAPIStandIn:
         with self._lock:
             self.calls.append(call)
             self._changed.notify_all()
+
+    # -- files and views (added for message files, the shortcut and the modal) -------------------
+    def seed_file(
+        self, name: str, content: bytes, mimetype: str, *, filetype: str = "", mode: str = "hosted", **extra: Any
+    ) -> dict[str, Any]:
+        """A file as Slack describes it in a message's ``files``; its bytes are served at ``url_private_download``."""
+        with self._lock:
+            file_id = f"F{len(self.files) + 1:07d}"
+            url = f"{self.root}/files-pri/{TEAM_ID}-{file_id}/download/{name}"
+            obj: dict[str, Any] = {
+                "id": file_id,
+                "name": name,
+                "title": name,
+                "mimetype": mimetype,
+                "filetype": filetype or name.rsplit(".", 1)[-1].lower(),
+                "size": len(content),
+                "mode": mode,
+                "url_private": url.replace("/download/", "/"),
+                "url_private_download": url,
+                **extra,
+            }
+            self.files[file_id] = (obj, content)
+        return dict(obj)
+
+    def _files_and_views(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method == "files.info":
+            found = self.files.get(str(params.get("file") or ""))
+            return {"ok": True, "file": dict(found[0])} if found else {"ok": False, "error": "file_not_found"}
+        if not params.get("trigger_id"):
+            return {"ok": False, "error": "invalid_arguments"}
+        view = params.get("view")
+        view = json.loads(view) if isinstance(view, str) else view
+        if not isinstance(view, dict) or view.get("type") not in ("modal", "home"):
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True, "view": {"id": f"V{next(self._ts):08d}", **view}}
+
+    def _download(self, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        """A file's bytes for the right bearer token; Slack's sign-in page (200, HTML) for anything else."""
+        call = Call("files.download", {}, headers, path)
+        file_id = path.split("/")[2].split("-", 1)[-1]
+        found = self.files.get(file_id)
+        if headers.get("authorization") != f"Bearer {self.token}":
+            call.error = "not_authed"
+            self._record(call)
+            page = b"<!DOCTYPE html><html><head><title>Slack</title></head><body><h1>Sign in to Slack</h1>"
+            page += b"<p>Enter your workspace's Slack URL to continue.</p></body></html>"
+            return 200, {"Content-Type": "text/html; charset=utf-8"}, page
+        if found is None:
+            call.error = "file_not_found"
+            self._record(call)
+            return 404, {"Content-Type": "text/plain"}, b"not found"
+        self._record(call)
+        obj, content = found
+        disposition = f'attachment; filename="{obj["name"]}"'
+        return 200, {"Content-Type": obj["mimetype"], "Content-Disposition": disposition}, content
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         standin = self
