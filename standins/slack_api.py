@@ -15,8 +15,9 @@ passes here proves the bot splits long checklists: more than 50 blocks or an ove
 
 Files: ``slack.seed_file(name, content, mimetype)`` returns a Slack file object whose
 ``url_private_download`` this server serves to ``Authorization: Bearer <token>`` only; without it (or
-with another token) the answer is Slack's: ``200`` with an HTML sign-in page. ``files.info`` answers for
-seeded files; ``views.open`` is recorded and answers with the view and an id (a ``trigger_id`` is needed).
+with another token) the answer is Slack's: ``200`` with an HTML sign-in page (setting
+``download_token`` makes the bot's token a wrong one). ``files.info`` answers for seeded files;
+``views.open`` is recorded and answers with the view and an id (a ``trigger_id`` is needed).
 """
 
 from __future__ import annotations
@@ -144,6 +145,7 @@ class SlackAPIStandIn:
         self._changed = threading.Condition(self._lock)
         self._ts = itertools.count(1)
         self.files: dict[str, tuple[dict[str, Any], bytes]] = {}  # file id -> (file object, content)
+        self.download_token: str | None = None  # the token file downloads accept (default: ``token``)
         self._server = ThreadingHTTPServer((host, 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -387,7 +389,7 @@ class SlackAPIStandIn:
         call = Call("files.download", {}, headers, path)
         file_id = path.split("/")[2].split("-", 1)[-1]
         found = self.files.get(file_id)
-        if headers.get("authorization") != f"Bearer {self.token}":
+        if headers.get("authorization") != f"Bearer {self.download_token or self.token}":
             call.error = "not_authed"
             self._record(call)
             page = b"<!DOCTYPE html><html><head><title>Slack</title></head><body><h1>Sign in to Slack</h1>"
