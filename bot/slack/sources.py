@@ -135,6 +135,8 @@ def download_file(settings: Settings, file: dict[str, Any]) -> ExtractedArticle:
             f"{name} is stored outside Slack (e.g. Google Drive), so I cannot download it. Upload the file "
             "itself, or post a public link to the article."
         )
+    if PurePosixPath(name).suffix.lower() == ".doc":
+        raise InputError(f"{name} is an old Word .doc file: save it as .docx or PDF and post it again.")
     if not looks_readable(file):
         kind = str(file.get("mimetype") or file.get("filetype") or "this kind of file")
         raise InputError(f"{name} is {kind}: I read snippets and {SUPPORTED} files.")

@@ -50,6 +50,16 @@ def run_check(services: Services, job: Job) -> None:
             return
         job, wanted = read
     thread_ts = job.thread_ts or progress.get("parent_ts")
+    # Before anything is fetched or posted: a checklist there is ours from an earlier try, or another's.
+    if thread_ts and state.get_record(checklist_id_for(job.channel, thread_ts)) is not None and not progress:
+        reply(
+            services,
+            job.channel,
+            thread_ts,
+            "This message already has a checklist in this thread. Say `recheck` here to run it again.",
+        )
+        state.job_set(job.job_id, done="1")
+        return
     article = _read_article(services, job, wanted, thread_ts, progress)
     if article is None:
         return
@@ -60,17 +70,7 @@ def run_check(services: Services, job: Job) -> None:
         thread_ts = _post_parent(services, job, text, source)
         if thread_ts is None:
             return
-    cid = checklist_id_for(job.channel, thread_ts)
-    rerun = state.get_record(cid) is not None  # a checklist is there: ours from an earlier try, or another's
-    if rerun and not progress:
-        reply(
-            services,
-            job.channel,
-            thread_ts,
-            "This message already has a checklist in this thread. Say `recheck` here to run it again.",
-        )
-        state.job_set(job.job_id, done="1")
-        return
+    rerun = state.get_record(checklist_id_for(job.channel, thread_ts)) is not None  # ours, from an earlier try
 
     placeholder_ts = _placeholder(services, job, text, thread_ts, progress)
     checklist = analyze(services, job, text, thread_ts, placeholder_ts)

@@ -185,9 +185,10 @@ def test_reaction_on_a_file_reads_it_with_the_bot_token(bot: Bot, kind: str) -> 
         ("<!here>.png", "image/png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, {}, "&lt;!here&gt;.png is image/png"),
         ("big.pdf", "application/pdf", b"%PDF-1.4", {"size": 10_000_000}, "is 10,000,000 bytes; the limit is 300,000"),
         ("notes.docx", DOCX_TYPE, b"", {"mode": "external", "is_external": True}, "stored outside Slack"),
-        ("old.doc", "application/msword", b"\xd0\xcf\x11\xe0", {}, "I read snippets and"),
+        ("old.doc", "application/msword", b"\xd0\xcf\x11\xe0", {}, "old Word .doc file"),
+        ("data.zip", "application/zip", b"PK\x03\x04", {}, "application/zip: I read snippets and .txt"),
     ],
-    ids=["scanned-pdf", "image", "too-big", "external", "old-doc"],
+    ids=["scanned-pdf", "image", "too-big", "external", "old-doc", "zip"],
 )
 def test_unreadable_files_get_one_clear_line(
     bot: Bot, name: str, mimetype: str, content: bytes, extra: dict[str, Any], expected: str
@@ -199,7 +200,7 @@ def test_unreadable_files_get_one_clear_line(
     (shown,) = thread_texts(bot, TS)
     assert expected in shown
     assert "<!" not in all_posted_text(bot.slack)
-    if "size" in extra or extra.get("mode") == "external" or name.endswith((".png", ".doc")):
+    if "size" in extra or extra.get("mode") == "external" or name.endswith((".png", ".doc", ".zip")):
         assert bot.slack.calls_to("files.download") == []  # judged from Slack's description, not downloaded
     assert bot.services.state.record_for_thread(CHANNEL, TS) is None
     assert_nothing_left_waiting(bot)
@@ -376,3 +377,17 @@ def test_a_recheck_keeps_saying_where_the_text_came_from(bot: Bot, web: WebPages
     assert checklist.source is not None and checklist.source.url == web.url("/article")
     assert article.startswith(ARTICLE_TITLE)  # the extracted text again, not the link
     assert len(web.requests) == 1  # not fetched again
+
+
+def test_a_link_in_a_checked_thread_is_not_fetched_over_its_checklist(bot: Bot, web: WebPages) -> None:
+    bot.slack.seed_message(CHANNEL, {"ts": TS, "user": EDITOR, "text": ARTICLE})
+    bot.reaction(TS)
+    bot.wait_job(f"react-{CHANNEL}-{TS}")
+    before = bot.services.state.get_checklist(checklist_id_for(CHANNEL, TS))
+    reply_ts = "1700000000.000700"
+    bot.slack.seed_message(CHANNEL, {"ts": reply_ts, "user": EDITOR, "text": web.url("/article"), "thread_ts": TS})
+    bot.reaction(reply_ts)
+    bot.wait_job(f"react-{CHANNEL}-{reply_ts}")
+    assert web.requests == []
+    assert "already has a checklist" in thread_texts(bot, TS)[-1]
+    assert bot.services.state.get_checklist(checklist_id_for(CHANNEL, TS)) == before
