@@ -8,7 +8,7 @@ worker process (``bot.jobs.worker``) runs it with the runner its face registered
 from __future__ import annotations
 
 import uuid
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
@@ -28,6 +28,7 @@ class Job(BaseModel):
     message_ts: str | None = None  # reaction: the message to read and check (the job reads it)
     bot_user_id: str | None = None  # reaction: our own messages are not articles
     url: str | None = None  # check: a link to fetch and check (the job fetches it, never the listener)
+    message: dict[str, Any] | None = None  # shortcut: the message as Slack sent it (no conversations.history)
 
 
 class QueueFull(RuntimeError):

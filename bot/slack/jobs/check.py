@@ -93,7 +93,7 @@ def _read_reacted_message(services: Services, job: Job) -> tuple[Job, Wanted] | 
     assert job.message_ts is not None
     dedup, channel, ts = Dedup(services.redis), job.channel, job.message_ts
     try:
-        message = fetch_message(services.client, job.channel, job.message_ts)
+        message = job.message or fetch_message(services.client, job.channel, job.message_ts)
     except SlackApiError as exc:
         log.warning("job %s: cannot read the message: %s", job.job_id, exc.response.get("error"))
         dedup.retry_message(channel, ts)  # reacting again (after the invite) runs a new job
@@ -113,7 +113,7 @@ def _read_reacted_message(services: Services, job: Job) -> tuple[Job, Wanted] | 
         dedup.retry_message(channel, ts)
         _tell_requester(services, job, NO_ARTICLE.format(emoji=services.settings.trigger_emoji))
         return None
-    return job.model_copy(update={"text": wanted.text, "thread_ts": parent}), wanted
+    return job.model_copy(update={"text": wanted.text, "thread_ts": parent, "message": None}), wanted
 
 
 def _tell_requester(services: Services, job: Job, text: str) -> None:

@@ -47,7 +47,10 @@ def handle_shortcut(services: Services, body: dict[str, Any], context: BoltConte
         channel=channel,
         user=user,
         trigger="shortcut",
-        message_ts=ts,  # the job reads the message: its files may need files.info, its link a fetch
+        message_ts=ts,
+        # Slack sent the message with the shortcut: the job need not read it with conversations.history
+        # (rate-limited to 1 request a minute for some apps). Files and links are still fetched by the job.
+        message=message if message.get("ts") == ts else None,
         bot_user_id=context.bot_user_id,
         response_url=response_url or None,
     )

@@ -258,6 +258,7 @@ def test_shortcut_checks_the_message_in_its_thread(bot: Bot) -> None:
     record = bot.services.state.record_for_thread(CHANNEL, TS)
     assert record is not None and record.thread_ts == TS and record.trigger == "reaction"
     assert not top_level_posts(bot.slack)  # the editor's message is the thread's parent
+    assert bot.slack.calls_to("conversations.history") == []  # the shortcut brought the message along
     shortcut(bot, TS, user=OTHER_EDITOR)
     wait_until(lambda: bot.slack.calls_to("response_url"))
     assert "already has a checklist" in bot.slack.calls_to("response_url")[0].params["text"]
