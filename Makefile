@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DATA ?= ../shared/data
 ARTICLE ?= examples/harbour-strike.txt
 
-.PHONY: demo test lint bench accuracy install clean
+.PHONY: demo test lint bench accuracy install clean llm-check
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python -m bench --data $(DATA)
+
+# Judge the configured LLM endpoint (OPENAI_API_KEY, OPENAI_BASE_URL, FACTCHECK_MODEL) before editors do.
+llm-check: $(STAMP)
+	$(BIN)/factcheck doctor
 
 accuracy: $(STAMP)
 	$(BIN)/python -m bench.accuracy --data $(DATA)

@@ -335,11 +335,11 @@ def build_analyzer(kind: str) -> _Analyzer:
 
         return OfflineAnalyzer()
     try:
-        from bot.analyzers.llm import LLMAnalyzer
         from bot.config import Settings
+        from bot.llm.checklist import LLMAnalyzer
     except ImportError as exc:
         raise SystemExit(
-            f"--analyzer llm needs bot.analyzers.llm.LLMAnalyzer and bot.config.Settings: {exc}"
+            f"--analyzer llm needs bot.llm.checklist.LLMAnalyzer and bot.config.Settings: {exc}"
         ) from exc
     return LLMAnalyzer(Settings.from_env())
 

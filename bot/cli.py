@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 from importlib import metadata
 from typing import TYPE_CHECKING
 
@@ -50,6 +52,19 @@ def _version() -> str:
         return "unknown"
 
 
+@contextlib.contextmanager
+def _quiet(logger: str, *, unless: bool) -> Iterator[None]:
+    """Raise ``logger`` to ERROR for the block (not with --verbose), then restore it."""
+    target = logging.getLogger(logger)
+    previous = target.level
+    if not unless:
+        target.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        target.setLevel(previous)
+
+
 def _say(message: str) -> None:
     print(f"factcheck: {message}", file=sys.stderr)
 
@@ -67,11 +82,16 @@ def _read_input(arg: str | None, settings: Settings) -> ExtractedArticle:
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    article = _read_input(args.path, settings)
+    with _quiet("bot.engine", unless=args.verbose):  # `check` says an LLM failure itself, in one line
+        return _check(args, settings, article)
+
+
+def _check(args: argparse.Namespace, settings: Settings, article: ExtractedArticle) -> int:
     from bot.engine import CheckFailed, Progress
     from bot.factory import build_engine
     from bot.render import render_text
 
-    article = _read_input(args.path, settings)
     if not settings.llm_enabled and not args.offline:
         _say("OPENAI_API_KEY is not set: using the offline analyzer (rules and lexicons, no network).")
     try:
@@ -95,8 +115,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     except CheckFailed as exc:
         _say(f"the analysis failed: {exc}")
         return EXIT_FAILED
-    if checklist.stats.fallback_reason:
-        _say(f"the LLM failed ({checklist.stats.fallback_reason}); the offline analyzer stood in.")
+    if note := checklist.stats.fallback_note():
+        _say(note)  # the one line on stderr about it: the engine and the client log it below WARNING
     checklist = checklist.model_copy(update={"source": article.source, "text": article.text})
     if settings.claimreview_enabled:
         from bot.claimreview import find_prior_checks
@@ -110,6 +130,14 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     else:
         sys.stdout.write(render_text(checklist))
     return EXIT_OK
+
+
+def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import doctor
+
+    # The report says what failed; the engine's and the client's logs would repeat it.
+    with _quiet("bot", unless=args.verbose):
+        return doctor.main(settings, args.example, lambda line: print(line, flush=True), _say)
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -144,6 +172,17 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print one JSON object (the checklist) and nothing else")
     check.add_argument("--offline", action="store_true", help="use the offline analyzer even if an LLM is set up")
     check.set_defaults(handler=cmd_check)
+
+    doctor = commands.add_parser(
+        "doctor",
+        help="check the configured LLM endpoint: structured output, model, speed, an example checklist",
+        epilog=_epilog(
+            ANALYSIS_ENV, codes="exit codes: 0 the endpoint works, 1 it failed (one line says why), 2 bad setting"
+        ),
+        formatter_class=formatter,
+    )
+    doctor.add_argument("example", nargs="?", help="an article to try (default: examples/harbour-strike.txt)")
+    doctor.set_defaults(handler=cmd_doctor)
 
     serve = commands.add_parser(
         "serve",
@@ -184,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+
     try:
         settings = Settings.from_env()
         return int(args.handler(args, settings))

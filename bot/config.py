@@ -42,6 +42,13 @@ def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(part.strip().lower() for part in env.get(name, "").split(",") if part.strip())
 
 
+def _share(env: Mapping[str, str], name: str, default: float, maximum: float = 1.0) -> float:
+    value = _float(env, name, default)
+    if not 0.0 <= value <= maximum:
+        raise ConfigError(f"{name} must be between 0 and {maximum:g}, got {value:g}")
+    return value
+
+
 def _str(env: Mapping[str, str], name: str, default: str | None = None) -> str | None:
     value = env.get(name, "").strip()
     return value or default
@@ -73,8 +80,11 @@ class Settings:
     model: str = "gpt-4o-mini"
     llm_timeout_seconds: float = 60.0
     llm_max_attempts: int = 4  # tenacity attempts per request, the first included
-    llm_concurrency: int = 4  # requests in flight for one article
+    llm_concurrency: int = 2  # requests in flight for one article; match the server's slots (llama.cpp --parallel)
     batch_chars: int = 8_000  # paragraphs are packed into requests of at most this many characters
+    llm_max_output_tokens: int = 16_384  # FACTCHECK_LLM_MAX_OUTPUT_TOKENS: cap on max_completion_tokens per request
+    llm_deadline_seconds: float = 300.0  # FACTCHECK_LLM_DEADLINE: the LLM's whole share of one check
+    llm_max_dropped_share: float = 0.5  # FACTCHECK_LLM_MAX_DROPPED_SHARE: more invented quotes = a failed answer
     # Input
     max_article_chars: int = 250_000  # about 40,000 words; longer input is refused, not truncated
     fetch_allow_hosts: tuple[str, ...] = ()  # FACTCHECK_FETCH_ALLOW_HOSTS: hosts (host or host:port) never refused
@@ -90,6 +100,12 @@ class Settings:
     slack_api_url: str = "https://slack.com/api/"
     port: int = 3000
     trigger_emoji: str = "mag"
+    # HTTP server (waitress; see docs/reliability-server.md)
+    http_threads: int = 32  # FACTCHECK_HTTP_THREADS: requests handled at once
+    http_max_connections: int = 500  # FACTCHECK_HTTP_CONNECTIONS: open connections at most
+    http_max_body_bytes: int = 4 * 1024 * 1024  # FACTCHECK_HTTP_MAX_BODY: larger bodies get 413, unread
+    http_idle_timeout_seconds: int = 30  # FACTCHECK_HTTP_IDLE_TIMEOUT: silent connections are closed
+    http_stop_seconds: float = 5.0  # FACTCHECK_HTTP_STOP_SECONDS: on SIGTERM, requests in flight get this long
     # Limits (0 = unlimited): checks per user and per channel in a sliding window, LLM tokens per UTC day
     user_limit: int = 20  # FACTCHECK_USER_LIMIT
     channel_limit: int = 60  # FACTCHECK_CHANNEL_LIMIT
@@ -138,6 +154,9 @@ class Settings:
             llm_max_attempts=_int(env, "FACTCHECK_LLM_ATTEMPTS", cls.llm_max_attempts, minimum=1),
             llm_concurrency=_int(env, "FACTCHECK_LLM_CONCURRENCY", cls.llm_concurrency, minimum=1),
             batch_chars=_int(env, "FACTCHECK_BATCH_CHARS", cls.batch_chars, minimum=500),
+            llm_max_output_tokens=_int(env, "FACTCHECK_LLM_MAX_OUTPUT_TOKENS", cls.llm_max_output_tokens, minimum=16),
+            llm_deadline_seconds=_share(env, "FACTCHECK_LLM_DEADLINE", cls.llm_deadline_seconds, maximum=86_400),
+            llm_max_dropped_share=_share(env, "FACTCHECK_LLM_MAX_DROPPED_SHARE", cls.llm_max_dropped_share),
             max_article_chars=_int(env, "FACTCHECK_MAX_CHARS", cls.max_article_chars, minimum=100),
             fetch_allow_hosts=_list(env, "FACTCHECK_FETCH_ALLOW_HOSTS"),
             fetch_timeout_seconds=_float(env, "FACTCHECK_FETCH_TIMEOUT", cls.fetch_timeout_seconds, minimum=0.1),
@@ -150,6 +169,13 @@ class Settings:
             slack_api_url=api_url,
             port=_int(env, "PORT", cls.port, minimum=1),
             trigger_emoji=(_str(env, "FACTCHECK_TRIGGER_EMOJI", cls.trigger_emoji) or "mag").strip(":"),
+            http_threads=_int(env, "FACTCHECK_HTTP_THREADS", cls.http_threads, minimum=1),
+            http_max_connections=_int(env, "FACTCHECK_HTTP_CONNECTIONS", cls.http_max_connections, minimum=10),
+            http_max_body_bytes=_int(env, "FACTCHECK_HTTP_MAX_BODY", cls.http_max_body_bytes, minimum=1024),
+            http_idle_timeout_seconds=_int(
+                env, "FACTCHECK_HTTP_IDLE_TIMEOUT", cls.http_idle_timeout_seconds, minimum=1
+            ),
+            http_stop_seconds=_float(env, "FACTCHECK_HTTP_STOP_SECONDS", cls.http_stop_seconds),
             user_limit=_int(env, "FACTCHECK_USER_LIMIT", cls.user_limit),
             channel_limit=_int(env, "FACTCHECK_CHANNEL_LIMIT", cls.channel_limit),
             limit_window_seconds=_int(env, "FACTCHECK_LIMIT_WINDOW", cls.limit_window_seconds, minimum=1),

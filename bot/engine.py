@@ -1,32 +1,46 @@
 """The engine: article text in, grounded ``Checklist`` out. It knows nothing of Slack or terminals.
 
 1. Validate the text and split it into paragraph units (the unit of caching).
-2. Serve what the cache holds; pack the other units into batches and analyze them with bounded
-   concurrency. When the primary analyzer (the LLM) fails, the fallback (offline rules) takes that
-   batch and every batch not yet started.
-3. Ground every finding in its unit; drop and count what cannot be located.
-4. Merge, de-duplicate, order by position and number from 1.
+2. Serve what the cache holds; pack the other units into sections of at most ``batch_chars`` and ask
+   the primary analyzer (the LLM) for each, with bounded concurrency, under one ``Control`` (the
+   check's LLM deadline and cancel switch).
+3. Ground every finding in its unit; drop and count what cannot be located. A section whose answer
+   is unusable is a failed answer: none of its items grounded while the model returned some, or more
+   than ``max_dropped_share`` of them dropped (asked once more first), or an answer cut off at its
+   output limit (its halves are asked first). The offline analyzer's items stand in for it.
+4. A hard failure (auth, timeout after retries, the deadline) opens the circuit: ``control.cancel``
+   stops retries in flight and every section not yet answered goes to the offline analyzer.
+5. The offline analyzer always runs on its own fixed sections (``OFFLINE_SECTION_CHARS``) over the
+   whole article, so its items never depend on the LLM's section size; a failed LLM section takes
+   the offline items that start inside it.
+6. Merge, de-duplicate, order by position and number from 1. Only a checklist with no failed section
+   is cached as the article's.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from bot.analyzers.base import Analyzer, AnalyzerError
+from bot.analyzers.base import Analyzer, AnalyzerError, Control
 from bot.cache import AnalysisCache, UnitResult
 from bot.grounding import Grounder
 from bot.models import Checklist, ChecklistStats, ClaimItem, Finding, Item, SourceItem, Span, Usage
-from bot.text import Unit, fingerprint, pack, prepare_text, split_units, title_of
+from bot.text import Unit, _cut_point, fingerprint, pack, prepare_text, split_units, title_of
 
 log = logging.getLogger(__name__)
 
 BATCH_SEPARATOR = "\n\n"
 PRIORITY_RANK = {"high": 0, "medium": 1, "low": 2}
+OFFLINE_SECTION_CHARS = 8_000  # the offline analyzer's own sections: fixed, whatever FACTCHECK_BATCH_CHARS says
+ANSWER_ATTEMPTS = 2  # a failed (ungrounded) answer is asked once more before the offline analyzer stands in
+TRUNCATION_SPLITS = 1  # a section cut off at its output limit is halved this many times before it falls back
+MIN_SPLIT_CHARS = 200  # a shorter single paragraph is not split further
 
 
 @dataclass(frozen=True)
@@ -50,9 +64,11 @@ class Engine:
         *,
         fallback: Analyzer | None = None,
         cache: AnalysisCache | None = None,
-        concurrency: int = 4,
+        concurrency: int = 2,
         batch_chars: int = 8_000,
         max_chars: int = 250_000,
+        max_dropped_share: float = 0.5,
+        deadline_seconds: float | None = None,
     ) -> None:
         self.analyzer = analyzer
         self.fallback = fallback
@@ -60,6 +76,12 @@ class Engine:
         self.concurrency = concurrency
         self.batch_chars = batch_chars
         self.max_chars = max_chars
+        self.max_dropped_share = max_dropped_share
+        self.deadline_seconds = deadline_seconds
+
+    @property
+    def primary_is_offline(self) -> bool:
+        return self.analyzer.name == "offline"
 
     def check(self, text: str, progress: ProgressCallback | None = None) -> Checklist:
         started = time.monotonic()
@@ -72,19 +94,40 @@ class Engine:
             hit.stats.elapsed_ms = _elapsed_ms(started)
             return hit
 
-        units = split_units(text, self.batch_chars)
-        run = _Run(self, units, progress)
-        results = run.execute()
-        checklist = self._assemble(text, units, results, run)
+        run = self._offline_check if self.primary_is_offline else self._llm_check
+        checklist = run(text, progress)
         checklist.stats.elapsed_ms = _elapsed_ms(started)
-        if self.cache and not run.fallback_units:
+        if self.cache and not checklist.stats.fallback_sections:
             self.cache.put_article(identity, text, checklist)
         return checklist
 
-    def _assemble(self, text: str, units: list[Unit], results: list[UnitResult], run: _Run) -> Checklist:
+    # --- the offline analyzer: fixed sections over the whole article ----------------------------
+
+    def _offline_check(self, text: str, progress: ProgressCallback | None) -> Checklist:
+        offline = _offline_items(self.analyzer, self.cache, text, progress)
+        stats = ChecklistStats(
+            dropped_ungrounded=offline.dropped,
+            chunks=offline.units,
+            cache_hits=offline.cached,
+            prompt_tokens=offline.usage.prompt_tokens,
+            completion_tokens=offline.usage.completion_tokens,
+            analyzer=self.analyzer.name,
+            model=self.analyzer.model,
+            prompt_version=self.analyzer.prompt_version,
+        )
+        return _checklist(text, offline.items, stats)
+
+    # --- the LLM, with the offline analyzer standing in for failed sections ----------------------
+
+    def _llm_check(self, text: str, progress: ProgressCallback | None) -> Checklist:
+        units = split_units(text, self.batch_chars)
+        run = _Run(self, units, progress)
+        results = run.execute()
         items: list[Item] = []
         dropped = 0
         for unit, result in zip(units, results, strict=True):
+            if result is None:
+                continue
             dropped += result.dropped
             grounder = Grounder(unit.text)
             for finding in result.findings:
@@ -93,14 +136,13 @@ class Engine:
                     dropped += 1  # a cached quote no longer in an edited unit
                 else:
                     items.append(item)
-        items = _deduplicate(items)
-        for number, item in enumerate(items, start=1):
-            item.number = number
-        claims = sum(1 for i in items if i.kind == "claim")
+        failed = [unit for unit, result in zip(units, results, strict=True) if result is None]
+        if failed:
+            assert self.fallback is not None  # a failure without a fallback raised CheckFailed
+            offline = _offline_items(self.fallback, self.cache, text, None)
+            spans = [(unit.start, unit.end) for unit in failed]
+            items.extend(item for item in offline.items if any(a <= item.start < b for a, b in spans))
         stats = ChecklistStats(
-            items=len(items),
-            claims=claims,
-            sources=len(items) - claims,
             dropped_ungrounded=dropped,
             chunks=len(units),
             cache_hits=run.cached_units,
@@ -110,30 +152,105 @@ class Engine:
             analyzer=run.analyzer_label(),
             model=self.analyzer.model,
             prompt_version=self.analyzer.prompt_version,
-            fallback_reason=run.fallback_reason,
+            fallback_reason=run.fallback_reason(),
+            model_answered=run.model_answered,
+            fallback_sections=run.fallback_sections,
+            split_sections=run.split_sections,
+            llm_quotes=run.quotes_returned,
+            llm_quotes_dropped=run.quotes_dropped,
         )
-        return Checklist(
-            article_id=fingerprint(text)[:16], title=title_of(text), text_length=len(text), items=items, stats=stats
-        )
+        return _checklist(text, items, stats)
+
+
+def _checklist(text: str, items: list[Item], stats: ChecklistStats) -> Checklist:
+    items = _deduplicate(items)
+    for number, item in enumerate(items, start=1):
+        item.number = number
+    stats.items = len(items)
+    stats.claims = sum(1 for i in items if i.kind == "claim")
+    stats.sources = stats.items - stats.claims
+    return Checklist(
+        article_id=fingerprint(text)[:16], title=title_of(text), text_length=len(text), items=items, stats=stats
+    )
+
+
+@dataclass
+class _OfflineItems:
+    items: list[Item] = field(default_factory=list)
+    dropped: int = 0
+    units: int = 0
+    cached: int = 0
+    usage: Usage = field(default_factory=Usage)
+
+
+def _offline_items(
+    analyzer: Analyzer, cache: AnalysisCache | None, text: str, progress: ProgressCallback | None
+) -> _OfflineItems:
+    """The offline analyzer's grounded items for the whole article, on its own fixed sections."""
+    units = split_units(text, OFFLINE_SECTION_CHARS)
+    identity = analyzer.cache_identity
+    texts = [u.text for u in units]
+    results: list[UnitResult | None] = list(cache.get_units(identity, texts) if cache else [None] * len(units))
+    out = _OfflineItems(units=len(units), cached=sum(r is not None for r in results))
+    done = out.cached
+    if progress:
+        progress(Progress(done, len(units), out.cached))
+    for batch in pack(units, [i for i, r in enumerate(results) if r is None], OFFLINE_SECTION_CHARS):
+        batch_results, usage, _ = analyze_units(analyzer, [units[i] for i in batch])
+        out.usage.add(usage)
+        for index, result in zip(batch, batch_results, strict=True):
+            results[index] = result
+        if cache:
+            cache.put_units(identity, [(units[i].text, r) for i, r in zip(batch, batch_results, strict=True)])
+        done += len(batch)
+        if progress:
+            progress(Progress(done, len(units), out.cached))
+    for unit, result in zip(units, results, strict=True):
+        assert result is not None
+        out.dropped += result.dropped
+        grounder = Grounder(unit.text)
+        for finding in result.findings:
+            item = ground_finding(finding, grounder, offset=unit.start)
+            if item is None:
+                out.dropped += 1
+            else:
+                out.items.append(item)
+    return out
+
+
+class _SectionFailed(Exception):
+    """A section's answer was unusable; the offline analyzer takes it. Not a reason to stop asking."""
+
+    def __init__(self, error: AnalyzerError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 class _Run:
-    """The state of one check: which units came from where, usage, and the fallback's circuit."""
+    """The state of one LLM check: which units came from where, usage, and the circuit."""
 
     def __init__(self, engine: Engine, units: list[Unit], progress: ProgressCallback | None) -> None:
         self.engine = engine
         self.units = units
         self.progress = progress
+        self.control = Control(engine.deadline_seconds)
         self.usage = Usage()
         self.cached_units = 0
         self.primary_units = 0
         self.fallback_units = 0
-        self.fallback_reason: str | None = None
-        self._failure: AnalyzerError | None = None  # once set, remaining batches skip the primary
+        self.fallback_sections = 0
+        self.split_sections = 0
+        self.model_answered: str | None = None
+        self._reasons: dict[str, str] = {}  # failure kind -> its first message, in order of occurrence
+        self._failure: AnalyzerError | None = None  # once set, remaining sections skip the primary
+        self._truncation_error: AnalyzerError | None = None  # the first answer cut off even after halving
+        self.quotes_returned = 0  # every quote of every LLM answer judged, failed answers included
+        self.quotes_dropped = 0
         self._lock = threading.Lock()
         self._done = 0
 
-    def execute(self) -> list[UnitResult]:
+    def execute(self) -> list[UnitResult | None]:
+        """Per unit: its result, or None where the offline analyzer must stand in."""
         engine = self.engine
         identity = engine.analyzer.cache_identity
         texts = [u.text for u in self.units]
@@ -144,53 +261,152 @@ class _Run:
         missing = [i for i, r in enumerate(results) if r is None]
         batches = pack(self.units, missing, engine.batch_chars)
         if len(batches) <= 1 or engine.concurrency <= 1:
-            outcomes = [self._analyze_batch(batch) for batch in batches]
+            outcomes = [self._section(batch) for batch in batches]
         else:
             with ThreadPoolExecutor(max_workers=min(engine.concurrency, len(batches))) as pool:
-                outcomes = list(pool.map(self._analyze_batch, batches))
+                outcomes = list(pool.map(self._section, batches))
         for batch, outcome in zip(batches, outcomes, strict=True):
-            for index, result in zip(batch, outcome, strict=True):
-                results[index] = result
-        return [r if r is not None else UnitResult([]) for r in results]
-
-    def _analyze_batch(self, batch: list[int]) -> list[UnitResult]:
-        engine = self.engine
-        if self._failure is None:
-            try:
-                results, usage = analyze_units(engine.analyzer, [self.units[i] for i in batch])
-            except AnalyzerError as exc:
-                with self._lock:
-                    self.usage.add(exc.usage)  # failed attempts were billed too
-                    if self._failure is None:
-                        self._failure = exc
-                        log.warning("analyzer %s failed (%s): %s", engine.analyzer.name, exc.kind, exc)
-                if engine.fallback is None:
-                    raise CheckFailed(str(exc)) from exc
-            else:
-                self._finish(batch, results, usage, engine.analyzer, primary=True)
-                return results
-        assert engine.fallback is not None and self._failure is not None
-        results, usage = analyze_units(engine.fallback, [self.units[i] for i in batch])
-        self._finish(batch, results, usage, engine.fallback, primary=False)
+            for position, index in enumerate(batch):
+                results[index] = outcome[position] if outcome is not None else None
+            if outcome is not None and None in outcome:  # some halves were still cut off
+                self._fell_back([i for i, r in zip(batch, outcome, strict=True) if r is None], self._truncation)
         return results
 
-    def _finish(
-        self, batch: list[int], results: list[UnitResult], usage: Usage, analyzer: Analyzer, *, primary: bool
-    ) -> None:
-        if self.engine.cache:
-            self.engine.cache.put_units(
-                analyzer.cache_identity, [(self.units[i].text, r) for i, r in zip(batch, results, strict=True)]
+    def _section(self, batch: list[int]) -> list[UnitResult | None] | None:
+        """One section: per unit the LLM's accepted result or None (the offline analyzer stands in)."""
+        units = [self.units[i] for i in batch]
+        try:
+            if self._failure is not None:
+                raise self._failure
+            if self.control.expired():
+                raise self._fail_hard(self._deadline_error())
+            results = self._accepted(units)
+        except _SectionFailed as failed:
+            self._fell_back(batch, failed.error)
+            return None
+        except AnalyzerError as exc:
+            if self._failure is None and exc.kind != "cancelled":
+                self._fail_hard(exc)
+            self._fell_back(batch, self._failure or exc)
+            return None
+        answered = [(u, r) for u, r in zip(units, results, strict=True) if r is not None]
+        if self.engine.cache and answered:
+            self.engine.cache.put_units(self.engine.analyzer.cache_identity, [(u.text, r) for u, r in answered])
+        with self._lock:
+            self.primary_units += len(answered)
+            self._done += len(answered)
+        self._report()
+        return results
+
+    def _accepted(self, units: list[Unit]) -> list[UnitResult | None]:
+        """The section's results once they pass the grounding test; asked again once if they do not."""
+        problem = ""
+        for _ in range(ANSWER_ATTEMPTS):
+            results = self._ask(units, splits_left=TRUNCATION_SPLITS)
+            if all(r is None for r in results):
+                raise _SectionFailed(self._truncation)  # every piece was cut off: nothing to judge
+            problem = self._judge([r for r in results if r is not None])
+            if not problem:
+                return results
+            log.info("section of %d unit(s): %s", len(units), problem)
+        raise _SectionFailed(AnalyzerError("ungrounded", problem))
+
+    def _judge(self, results: list[UnitResult]) -> str:
+        grounded = sum(len(r.findings) for r in results)
+        dropped = sum(r.dropped for r in results)
+        returned = grounded + dropped
+        with self._lock:
+            self.quotes_returned += returned
+            self.quotes_dropped += dropped
+        if not returned:
+            return ""  # nothing to check is a valid answer
+        share = self.engine.max_dropped_share
+        if grounded == 0:
+            return f"none of the {returned} quotes the model returned is in the article"
+        if dropped / returned > share:
+            return (
+                f"{dropped} of the {returned} quotes the model returned are not in the article "
+                f"(more than {share:.0%}: FACTCHECK_LLM_MAX_DROPPED_SHARE)"
             )
+        return ""
+
+    def _ask(self, units: list[Unit], splits_left: int) -> list[UnitResult | None]:
+        """The LLM's results for ``units``. An answer cut off at its output limit is asked again as
+        two halves; a unit whose piece is still cut off gets None (the offline analyzer takes it)."""
+        try:
+            results, usage, model = analyze_units(self.engine.analyzer, units, self.control)
+        except AnalyzerError as exc:
+            self._add(exc.usage, getattr(exc, "model", None))  # failed attempts were billed too
+            if exc.kind != "truncated":
+                raise
+            halves = _halves(units) if splits_left > 0 else None
+            if halves is None:
+                self._note_truncation(units, exc)
+                return [None] * len(units)
+            with self._lock:
+                self.split_sections += 1
+            log.info("section of %d chars was cut off at its output limit: asking for its halves", _chars(units))
+            first, second = halves
+            pieces = self._ask(first, splits_left - 1) + self._ask(second, splits_left - 1)
+            return _merge_pieces(units, first + second, pieces)
+        self._add(usage, model)
+        return list(results)
+
+    def _note_truncation(self, units: list[Unit], exc: AnalyzerError) -> None:
+        with self._lock:
+            if self._truncation_error is None:
+                self._truncation_error = AnalyzerError(
+                    "truncated",
+                    f"The model's answer was cut off at its output limit, even for a section of {_chars(units):,} "
+                    "characters (FACTCHECK_LLM_MAX_OUTPUT_TOKENS, FACTCHECK_BATCH_CHARS).",
+                )
+
+    @property
+    def _truncation(self) -> AnalyzerError:
+        return self._truncation_error or AnalyzerError("truncated", "The model's answer was cut off")
+
+    def _add(self, usage: Usage, model: str | None) -> None:
         with self._lock:
             self.usage.add(usage)
-            if primary:
-                self.primary_units += len(batch)
-            else:
-                self.fallback_units += len(batch)
-                if self.fallback_reason is None and self._failure is not None:
-                    self.fallback_reason = f"{self._failure.kind}: {self._failure}"
+            if model:
+                self.model_answered = model
+
+    def _deadline_error(self) -> AnalyzerError:
+        seconds = self.engine.deadline_seconds or 0
+        return AnalyzerError("deadline", f"The LLM did not finish within {seconds:g} s (FACTCHECK_LLM_DEADLINE).")
+
+    def _fail_hard(self, exc: AnalyzerError) -> AnalyzerError:
+        """Open the circuit: every later section goes to the fallback, retries in flight stop."""
+        with self._lock:
+            first = self._failure is None
+            if first:
+                self._failure = exc
+        self.control.cancel.set()
+        if self.engine.fallback is None:
+            raise CheckFailed(str(exc)) from exc
+        if first:  # the one log line for this failure (the client logs attempts below WARNING)
+            shown = "the model refused" if exc.kind == "refusal" else exc  # a refusal may quote the article
+            log.warning("analyzer %s failed (%s): %s", self.engine.analyzer.name, exc.kind, shown)
+        return exc
+
+    def _fell_back(self, batch: list[int], error: AnalyzerError) -> None:
+        if self.engine.fallback is None:
+            raise CheckFailed(str(error)) from error
+        with self._lock:
+            self.fallback_units += len(batch)
+            self.fallback_sections += 1
+            new = error.kind not in self._reasons
+            self._reasons.setdefault(error.kind, str(error))
             self._done += len(batch)
+        if new and error is not self._failure:  # a hard failure was logged when the circuit opened
+            shown = "the model refused" if error.kind == "refusal" else error  # a refusal may quote the article
+            log.warning("the offline analyzer stands in for a section (%s): %s", error.kind, shown)
         self._report()
+
+    def fallback_reason(self) -> str | None:
+        if not self._reasons:
+            return None
+        return "; ".join(f"{kind}: {message}" for kind, message in self._reasons.items())
 
     def _report(self) -> None:
         if self.progress:
@@ -203,11 +419,59 @@ class _Run:
         return primary
 
 
-def analyze_units(analyzer: Analyzer, units: list[Unit]) -> tuple[list[UnitResult], Usage]:
+def _chars(units: list[Unit]) -> int:
+    return sum(len(u.text) for u in units)
+
+
+def _halves(units: list[Unit]) -> tuple[list[Unit], list[Unit]] | None:
+    """Two smaller sections covering ``units``: split between units, or inside a lone long one."""
+    if len(units) > 1:
+        total, running = _chars(units), 0
+        for index, unit in enumerate(units[:-1]):
+            running += len(unit.text)
+            if running >= total / 2:
+                return units[: index + 1], units[index + 1 :]
+        return units[:-1], units[-1:]
+    unit = units[0]
+    if len(unit.text) < MIN_SPLIT_CHARS:
+        return None
+    cut = _cut_point(unit.text, 0, math.ceil(len(unit.text) * 0.6))
+    head, tail = unit.text[:cut].rstrip(), unit.text[cut:]
+    skipped = len(tail) - len(tail.lstrip())
+    tail = tail.lstrip()
+    if not head or not tail:
+        return None
+    return [Unit(unit.start, unit.start + len(head), head)], [Unit(unit.start + cut + skipped, unit.end, tail)]
+
+
+def _merge_pieces(
+    units: list[Unit], pieces: list[Unit], results: list[UnitResult | None]
+) -> list[UnitResult | None]:
+    """Results for ``pieces`` (whole units, or parts of one unit) -> results for ``units``."""
+    if len(pieces) == len(units):
+        return results
+    (unit,) = units  # pieces of one unit: shift each finding to the unit's own offsets
+    if any(r is None for r in results):
+        return [None]  # a unit is the LLM's whole or not at all
+    merged = UnitResult([])
+    for piece, result in zip(pieces, results, strict=True):
+        assert result is not None
+        shift = piece.start - unit.start
+        merged.dropped += result.dropped
+        for finding in result.findings:
+            hint = finding.offset_hint + shift if finding.offset_hint is not None else None
+            merged.findings.append(finding.model_copy(update={"offset_hint": hint}))
+    return [merged]
+
+
+def analyze_units(
+    analyzer: Analyzer, units: list[Unit], control: Control | None = None
+) -> tuple[list[UnitResult], Usage, str | None]:
     """Analyze units as one text, then hand each finding to the unit its quote lies in.
 
     Findings are stored relative to their unit, with the quote as it stands in the text, so they
-    can be cached per unit and reused when the unit reappears elsewhere.
+    can be cached per unit and reused when the unit reappears elsewhere. Returns the per-unit
+    results, the usage and the model that answered (None from the offline analyzer).
     """
     batch_text = BATCH_SEPARATOR.join(u.text for u in units)
     starts: list[int] = []
@@ -215,7 +479,7 @@ def analyze_units(analyzer: Analyzer, units: list[Unit]) -> tuple[list[UnitResul
     for unit in units:
         starts.append(position)
         position += len(unit.text) + len(BATCH_SEPARATOR)
-    result = analyzer.analyze(batch_text)
+    result = analyzer.analyze(batch_text, control=control) if control is not None else analyzer.analyze(batch_text)
     grounder = Grounder(batch_text)
     per_unit = [UnitResult([]) for _ in units]
     for finding in result.findings:
@@ -229,7 +493,7 @@ def analyze_units(analyzer: Analyzer, units: list[Unit]) -> tuple[list[UnitResul
         per_unit[index].findings.append(
             finding.model_copy(update={"quote": batch_text[located.start : located.end], "offset_hint": relative})
         )
-    return per_unit, result.usage
+    return per_unit, result.usage, getattr(result, "model", None)
 
 
 def _unit_containing(starts: list[int], units: list[Unit], start: int, end: int) -> int | None:

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 def build_analyzer(settings: Settings, *, offline: bool = False) -> Analyzer:
     if offline or not settings.llm_enabled:
         return OfflineAnalyzer()
-    from bot.analyzers.llm import LLMAnalyzer  # the openai client loads only when it is used
+    from bot.llm.checklist import LLMAnalyzer  # the openai client loads only when it is used
 
     return LLMAnalyzer(settings)
 
@@ -45,4 +45,6 @@ def build_engine(
         concurrency=settings.llm_concurrency,
         batch_chars=settings.batch_chars,
         max_chars=settings.max_article_chars,
+        max_dropped_share=settings.llm_max_dropped_share,
+        deadline_seconds=settings.llm_deadline_seconds or None,
     )

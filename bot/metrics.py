@@ -161,8 +161,11 @@ class MeteredAnalyzer:
     def __getattr__(self, attr: str) -> Any:  # anything else the engine or a test reads
         return getattr(self.inner, attr)
 
-    def analyze(self, text: str) -> Any:
-        return metered_llm_call(lambda: self.inner.analyze(text), lambda result: result.usage, self.on_tokens)
+    def analyze(self, text: str, control: Any = None) -> Any:
+        def call() -> Any:
+            return self.inner.analyze(text) if control is None else self.inner.analyze(text, control=control)
+
+        return metered_llm_call(call, lambda result: result.usage, self.on_tokens)
 
 
 def metered_llm_call(
@@ -178,7 +181,9 @@ def metered_llm_call(
         return result
     except Exception as exc:
         usage = getattr(exc, "usage", None)
-        count_error(f"llm_{getattr(exc, 'kind', type(exc).__name__)}")
+        kind = getattr(exc, "kind", type(exc).__name__)
+        if kind != "cancelled":  # stopped by the check after another request failed: not an LLM error
+            count_error(f"llm_{kind}")
         raise
     finally:
         prompt = getattr(usage, "prompt_tokens", 0) or 0

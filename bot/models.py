@@ -83,6 +83,7 @@ class Usage(BaseModel):
 class AnalysisResult(BaseModel):
     findings: list[Finding]
     usage: Usage = Field(default_factory=Usage)
+    model: str | None = None  # the model that answered, as the server named it (LLM only)
 
 
 class _ItemBase(BaseModel):
@@ -139,6 +140,28 @@ class ChecklistStats(BaseModel):
     fallback_reason: str | None = None  # why the offline analyzer stood in, if it did
     elapsed_ms: int = 0
     prior_checks: str = "off"  # the prior fact-checks step: "off", "done" or "failed: <reason>"
+    model_answered: str | None = None  # the model the LLM server says answered (may differ from ``model``)
+    fallback_sections: int = 0  # LLM sections whose items the offline analyzer supplied instead
+    split_sections: int = 0  # sections cut off at their output limit and asked again in halves
+    llm_quotes: int = 0  # quotes in every LLM answer this check judged, failed answers included
+    llm_quotes_dropped: int = 0  # of those, quotes not found in the article
+
+    def model_label(self) -> str | None:
+        """The model as a checklist shows it: only when the LLM made some of it, and with the name the
+        server answered with when that differs ("gpt-4o-mini, answered as smollm2-135m")."""
+        if not self.model or "llm" not in self.analyzer.split("+"):
+            return None
+        answered, asked = (self.model_answered or "").lower(), self.model.lower()
+        if answered and answered != asked and not answered.startswith(asked + "-"):  # a dated snapshot is the same
+            return f"{self.model}, answered as {self.model_answered}"
+        return self.model
+
+    def fallback_note(self) -> str | None:
+        """Why and where the offline analyzer stood in, in one sentence (None if it did not)."""
+        if not self.fallback_reason:
+            return None
+        where = f" on {self.fallback_sections} section(s)" if "llm" in self.analyzer.split("+") else ""
+        return f"The offline analyzer stood in because the LLM failed{where}: {self.fallback_reason}"
 
 
 SourceKind = Literal["text", "file", "url"]

@@ -39,13 +39,13 @@ def render_text(checklist: Checklist, width: int = 100) -> str:
     lines = [
         f"Fact-check checklist: {checklist.title}",
         f"{stats.items} items ({stats.claims} claims, {stats.sources} sources) · analyzer: {stats.analyzer}"
-        + (f" ({stats.model})" if stats.model else "")
+        + (f" ({shown})" if (shown := stats.model_label()) else "")
         + f" · {stats.chunks} sections, {stats.cache_hits} from cache",
     ]
     if checklist.source is not None:
         lines.append(f"From: {describe_source(checklist.source)}")
-    if stats.fallback_reason:
-        lines.append(f"Note: the offline analyzer stood in because the LLM failed ({stats.fallback_reason}).")
+    if note := stats.fallback_note():
+        lines.append(f"Note: {note}")
     if stats.prior_checks.startswith("failed"):
         lines.append(f"Note: prior fact-checks could not be fetched ({stats.prior_checks.removeprefix('failed: ')}).")
     if stats.dropped_ungrounded:

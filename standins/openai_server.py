@@ -14,6 +14,21 @@ claim item per sentence with a digit (quotes verbatim). Without ``response_forma
 plain text quoting the article (the Q&A path). Token counts are characters / 4 of the messages'
 content and of the completion. Latency: ``latency_seconds`` per request plus
 ``seconds_per_token`` per completion token.
+
+It can also behave as llama.cpp's ``llama-server`` did with a small model (issue #12), each
+behaviour on its own or all at once with ``OpenAIStandIn.like_llama_cpp()``:
+
+- ``answer_as="SmolLM2-135M-Instruct"``: ignore the requested model name, answer as its own;
+- ``loop=True``: a model stuck inside a JSON string, generating until the output limit
+  (``max_completion_tokens``/``max_tokens``, else ``context_tokens``): ``finish_reason`` length,
+  with usage; ``limit_output=True`` cuts any answer longer than the request's limit the same way
+  (off by default: the rule-based "model" is far wordier per sentence than a real one);
+- ``invent=True``: every quote invented (none is in the article);
+- ``slots=1``: requests queue behind one slot (the time queued counts in the client's timeout), and
+  ``GET /props`` says ``total_slots`` as llama.cpp does;
+- a wrong path (a base URL without ``/v1``) answers 404 ``File Not Found``, as llama.cpp does;
+- ``json_schema=False``: a server that refuses ``response_format`` ``json_schema`` with a 400
+  (llama-cpp-python's server takes only ``json_object``).
 """
 
 from __future__ import annotations
@@ -36,6 +51,11 @@ _SENTENCE = re.compile(r"[^\s.!?*•-][^.!?\n]*(?:[.!?]+[\"”’)]*|$)", re.MUL
 _ATTRIBUTION = re.compile(r"\b(said|says|according to|told|reported|reports|independently verify)\b", re.IGNORECASE)
 _HEDGES = ("reportedly", "about", "could", "may", "might", "allegedly", "estimated", "nearly", "roughly")
 HALLUCINATED_QUOTE = "The minister resigned in disgrace on Tuesday, sources said."
+INVENTED_QUOTES = (
+    "The harbour authority confirmed 1,200 jobs were lost in the first week.",
+    "Officials said the strike cost the port about $3 million a day.",
+)
+LOOP_TEXT = '{"claims": [{"quote": "' + "the " * 50  # repeated until the limit
 
 
 def approx_tokens(text: str) -> int:
@@ -185,10 +205,16 @@ def _common(sentence: str) -> dict[str, Any]:
     }
 
 
-def rule_items(article: str, *, hallucinate: bool = False) -> tuple[list[dict], list[dict]]:
-    """(claims, sources) as hint dicts: the stand-in's whole "analysis"."""
+def rule_items(article: str, *, hallucinate: bool = False, invent: bool = False) -> tuple[list[dict], list[dict]]:
+    """(claims, sources) as hint dicts: the stand-in's whole "analysis". ``invent``: only quotes
+    that are not in the article, as a weak model gives."""
     claims: list[dict] = []
     sources: list[dict] = []
+    if invent:
+        for quote in INVENTED_QUOTES:
+            claims.append(_common(quote) | {"kind": "claim", "claim": quote, "basis": "disputed_figure"})
+        sources.append(_common(INVENTED_QUOTES[1]) | {"kind": "source", "source_type": "anonymous"})
+        return claims, sources
     for sentence in sentences(article):
         if _ATTRIBUTION.search(sentence):
             sources.append(
@@ -210,13 +236,13 @@ def rule_items(article: str, *, hallucinate: bool = False) -> tuple[list[dict], 
     return claims, sources
 
 
-def structured_answer(body: dict[str, Any], *, hallucinate: bool = False) -> str:
+def structured_answer(body: dict[str, Any], *, hallucinate: bool = False, invent: bool = False) -> str:
     """JSON for the requested ``json_schema``: claim items into arrays named like "claim", source
     items into arrays named like "source", both (with their ``kind``) into any other array."""
     fmt = body["response_format"]["json_schema"]
     schema = fmt["schema"]
     defs = schema.get("$defs", {})
-    claims, sources = rule_items(article_of(body), hallucinate=hallucinate)
+    claims, sources = rule_items(article_of(body), hallucinate=hallucinate, invent=invent)
     out: dict[str, Any] = {}
     for name, sub in schema.get("properties", {}).items():
         sub_r = _resolve(sub, defs)
@@ -244,12 +270,12 @@ def text_answer(body: dict[str, Any]) -> str:
     return f'The article says: "{best}" It does not say more on this.'
 
 
-def default_responder(body: dict[str, Any], *, hallucinate: bool = False) -> str:
+def default_responder(body: dict[str, Any], *, hallucinate: bool = False, invent: bool = False) -> str:
     fmt = body.get("response_format") or {}
     if fmt.get("type") == "json_schema":
-        return structured_answer(body, hallucinate=hallucinate)
+        return structured_answer(body, hallucinate=hallucinate, invent=invent)
     if fmt.get("type") == "json_object":
-        claims, sources = rule_items(article_of(body), hallucinate=hallucinate)
+        claims, sources = rule_items(article_of(body), hallucinate=hallucinate, invent=invent)
         return json.dumps({"claims": claims, "sources": sources}, ensure_ascii=False)
     return text_answer(body)
 
@@ -273,18 +299,46 @@ class OpenAIStandIn:
         seconds_per_token: float = 0.0,
         host: str = "127.0.0.1",
         port: int = 0,
+        answer_as: str | None = None,
+        loop: bool = False,
+        invent: bool = False,
+        slots: int | None = None,
+        context_tokens: int = 8192,
+        limit_output: bool = False,
+        json_schema: bool = True,
     ) -> None:
         self.api_key = api_key
         self.hallucinate = hallucinate
-        self.responder: Responder = responder or (lambda body: default_responder(body, hallucinate=self.hallucinate))
+        self.invent = invent
+        self.responder: Responder = responder or (
+            lambda body: default_responder(body, hallucinate=self.hallucinate, invent=self.invent)
+        )
         self.latency_seconds = latency_seconds
         self.seconds_per_token = seconds_per_token
+        self.answer_as = answer_as  # llama.cpp answers with its own model's name, whatever was asked
+        self.loop = loop
+        self.limit_output = limit_output or loop
+        self.json_schema = json_schema
+        self.context_tokens = context_tokens
+        self.slots = slots
+        self._slots = threading.BoundedSemaphore(slots) if slots else None
+        self.busy = 0  # requests being generated right now (behind the slots)
+        self.max_busy = 0
         self.requests: list[Recorded] = []
         self._queue: list[Scripted] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._server = _Server((host, port), self._handler_class())
         self._thread: threading.Thread | None = None
+
+    @classmethod
+    def like_llama_cpp(cls, **kwargs: Any) -> OpenAIStandIn:
+        """llama-server with SmolLM2-135M-Instruct, as issue #12 met it: its own model name, one slot,
+        and (with ``loop``/``invent``) a model that loops or invents quotes."""
+        kwargs.setdefault("answer_as", "SmolLM2-135M-Instruct")
+        kwargs.setdefault("slots", 1)
+        kwargs.setdefault("limit_output", True)
+        return cls(**kwargs)
 
     # lifecycle
     @property
@@ -351,12 +405,18 @@ class OpenAIStandIn:
         prompt_tokens = sum(
             approx_tokens(m["content"]) for m in body.get("messages", []) if isinstance(m.get("content"), str)
         )
+        limit = self.output_limit(body)
+        if content is not None and self.loop and finish_reason == "stop":
+            content = (LOOP_TEXT * (limit * 4 // len(LOOP_TEXT) + 1))[: limit * 4]  # stuck in a string
+            finish_reason = "length"
+        if content is not None and self.limit_output and approx_tokens(content) > limit:
+            content, finish_reason = content[: limit * 4], "length"  # cut at the limit, as a server does
         completion_tokens = approx_tokens(content or refusal or "")
         return {
             "id": f"chatcmpl-{uuid.uuid4().hex[:24]}",
             "object": "chat.completion",
             "created": int(time.time()),
-            "model": body.get("model", "standin"),
+            "model": self.answer_as or body.get("model", "standin"),
             "choices": [
                 {
                     "index": 0,
@@ -372,6 +432,38 @@ class OpenAIStandIn:
             },
             "system_fingerprint": "fp_standin",
         }
+
+    def output_limit(self, body: dict[str, Any]) -> int:
+        """The request's output limit in tokens; without one, what is left of the context."""
+        for key in ("max_completion_tokens", "max_tokens"):
+            value = body.get(key)
+            if isinstance(value, int) and value > 0:
+                return value
+        return self.context_tokens
+
+    def _generate(self, body: dict[str, Any], scripted: Scripted) -> dict[str, Any] | None:
+        """Build the completion behind the slots; None when the server stops meanwhile."""
+        if self._slots is not None:
+            while not self._slots.acquire(timeout=0.05):
+                if self._stopping.is_set():
+                    return None
+        try:
+            with self._lock:
+                self.busy += 1
+                self.max_busy = max(self.max_busy, self.busy)
+            content = scripted.content
+            if content is None and scripted.refusal is None:
+                content = self.responder(body)
+            reply = self.completion_body(body, content, scripted.finish_reason, scripted.refusal)
+            wait = self.latency_seconds + self.seconds_per_token * reply["usage"]["completion_tokens"]
+            if wait and self._stopping.wait(wait):
+                return None
+            return reply
+        finally:
+            with self._lock:
+                self.busy -= 1
+            if self._slots is not None:
+                self._slots.release()
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         standin = self
@@ -397,6 +489,14 @@ class OpenAIStandIn:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a scripted timeout): nothing to answer
 
+            def do_GET(self) -> None:
+                # llama.cpp's server properties (at the root, beside /v1): only when it has slots
+                if self.path.rstrip("/") == "/props" and standin.slots:
+                    model = standin.answer_as or "standin"
+                    self._send(200, {"total_slots": standin.slots, "model_path": f"/models/{model}.gguf"}, {})
+                    return
+                self._send(404, {"error": {"code": 404, "message": "File Not Found", "type": "not_found_error"}}, {})
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
@@ -417,27 +517,30 @@ class OpenAIStandIn:
                     }
                     self._send(401, {"error": error}, {})
                     return
-                if not self.path.rstrip("/").endswith("/chat/completions") or not isinstance(body, dict):
+                if not self.path.rstrip("/").endswith("/v1/chat/completions") or not isinstance(body, dict):
                     with standin._lock:
                         standin.requests.append(recorded)
-                    error = {"message": f"Unknown request {self.path}", "type": "invalid_request_error"}
-                    self._send(404, {"error": error | {"param": None, "code": None}}, {})
+                    # llama.cpp's answer to a path it does not serve (a base URL without /v1)
+                    error = {"code": 404, "message": "File Not Found", "type": "not_found_error"}
+                    self._send(404, {"error": error}, {})
                     return
 
+                if not standin.json_schema and (body.get("response_format") or {}).get("type") == "json_schema":
+                    with standin._lock:
+                        standin.requests.append(recorded)
+                    error = {"message": "response_format type json_schema is not supported", "code": 400}
+                    self._send(400, {"error": error | {"type": "invalid_request_error", "param": None}}, {})
+                    return
                 scripted = standin._next(recorded) or Scripted()
                 if scripted.delay and standin._stopping.wait(scripted.delay):
                     return
                 if scripted.body is not None:
                     self._send(scripted.status, scripted.body, scripted.headers)
                     return
-                content = scripted.content
-                if content is None and scripted.refusal is None:
-                    content = standin.responder(body)
-                reply = standin.completion_body(body, content, scripted.finish_reason, scripted.refusal)
-                recorded.usage = reply["usage"]
-                wait = standin.latency_seconds + standin.seconds_per_token * reply["usage"]["completion_tokens"]
-                if wait and standin._stopping.wait(wait):
+                reply = standin._generate(body, scripted)
+                if reply is None:
                     return
+                recorded.usage = reply["usage"]
                 self._send(scripted.status, reply, scripted.headers)
 
         return Handler

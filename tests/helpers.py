@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from bot.analyzers.base import AnalyzerError
+from bot.analyzers.base import AnalyzerError, Control
 from bot.models import AnalysisResult, Finding, Usage
 
 
@@ -54,7 +54,7 @@ class ScriptedAnalyzer:
     model = "scripted-model"
     prompt_version = "checklist-v1"
 
-    def analyze(self, text: str) -> AnalysisResult:
+    def analyze(self, text: str, control: Control | None = None) -> AnalysisResult:
         with self._lock:
             self.calls.append(text)
             self.in_flight += 1

@@ -143,3 +143,47 @@ def test_duplicate_findings_collapse(redis_client):
     single = engine_for(ScriptedAnalyzer(), None).check(ARTICLE)
     doubled = engine_for(ScriptedAnalyzer(respond), redis_client).check(ARTICLE)
     assert len(doubled.items) == len(single.items)
+
+
+def test_offline_result_does_not_depend_on_the_llm_section_size(redis_client):
+    # Issue #12: 21 items at FACTCHECK_BATCH_CHARS=500, 19 at the default. The offline analyzer runs
+    # on its own fixed sections, as the primary and when it stands in for a failed LLM.
+    from tests.conftest import EXAMPLES
+
+    for path in sorted(EXAMPLES.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+
+        def spans(checklist):
+            return [(i.kind, i.start, i.end, i.priority) for i in checklist.items]
+
+        alone = {size: spans(Engine(OfflineAnalyzer(), batch_chars=size).check(text)) for size in (500, 8_000)}
+        assert alone[500] == alone[8_000], path.name
+        for size in (500, 8_000):
+            failing = ScriptedAnalyzer(fail_with=AnalyzerError("timeout", "no answer"))
+            stood_in = Engine(failing, fallback=OfflineAnalyzer(), batch_chars=size).check(text)
+            assert spans(stood_in) == alone[8_000], (path.name, size)
+            assert stood_in.stats.analyzer == "offline" and stood_in.stats.fallback_sections >= 1
+
+
+def test_a_cut_off_section_is_asked_in_halves_and_only_the_half_still_cut_off_falls_back(redis_client):
+    text = "\n\n".join(PARAGRAPHS[:4])
+
+    def respond(section: str) -> list[Finding]:
+        if "day 3" in section:  # this paragraph's answer never fits its limit
+            raise AnalyzerError("truncated", "The model's answer was cut off at its output limit")
+        return sentence_findings(section)
+
+    analyzer = ScriptedAnalyzer(respond)
+    checklist = Engine(analyzer, fallback=OfflineAnalyzer(), cache=AnalysisCache(redis_client, 60)).check(text)
+    assert len(analyzer.calls) == 3  # the section, then each half once
+    stats = checklist.stats
+    assert (stats.analyzer, stats.split_sections, stats.fallback_sections) == ("llm+offline", 1, 1)
+    assert stats.fallback_reason.startswith("truncated: The model's answer was cut off")
+    assert_grounded(text, checklist)
+    cut_off = text.index(PARAGRAPHS[2])
+    assert any(i.start < cut_off for i in checklist.items) and any(i.start >= cut_off for i in checklist.items)
+    # The answered half was cached as the LLM's; the check as a whole was not.
+    analyzer.calls.clear()
+    again = Engine(analyzer, fallback=OfflineAnalyzer(), cache=AnalysisCache(redis_client, 60)).check(text)
+    assert analyzer.calls == [PARAGRAPHS[2] + "\n\n" + PARAGRAPHS[3], PARAGRAPHS[2], PARAGRAPHS[3]]
+    assert again.stats.cache_hits == 2 and again.stats.fallback_sections == 1

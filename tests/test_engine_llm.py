@@ -125,4 +125,5 @@ def test_cli_with_an_endpoint_and_a_bad_key(standin, tmp_path):
     assert bad.returncode == 0
     stats = json.loads(bad.stdout)["stats"]
     assert stats["analyzer"] == "offline" and stats["fallback_reason"].startswith("auth")
-    assert b"the offline analyzer stood in" in bad.stderr and b"Traceback" not in bad.stderr
+    assert b"the offline analyzer stood in" in bad.stderr.lower() and b"Traceback" not in bad.stderr
+    assert len(bad.stderr.splitlines()) == 1  # the failure is reported once, in one line (#12)

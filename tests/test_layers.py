@@ -17,13 +17,12 @@ BOT = Path(__file__).resolve().parents[1] / "bot"
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation", ("bot", "bot.models", "bot.text", "bot.config", "bot.logs", "bot.metrics", "bot.store")),
     ("analyzers", ("bot.analyzers",)),
-    # bot.llm is the LLM package; the other names are its modules' places before it was gathered.
-    ("llm", ("bot.llm", "bot.llm_client", "bot.qa", "bot.prompts", "bot.analyzers.llm")),
+    ("llm", ("bot.llm",)),
     ("engine", ("bot.engine", "bot.cache", "bot.grounding", "bot.render", "bot.limits")),
     ("factory", ("bot.factory",)),
     ("services", ("bot.inputs", "bot.claimreview")),
     ("jobs", ("bot.jobs", "bot.worker")),  # bot.worker: the old name of queued jobs' function
-    ("faces", ("bot.slack", "bot.cli", "bot.__main__")),
+    ("faces", ("bot.slack", "bot.cli", "bot.doctor", "bot.__main__")),
 ]
 
 

@@ -51,7 +51,7 @@ def run_answer(services: Services, job: Job) -> None:
         reply(services, record.channel, record.thread_ts, f"Questions need the LLM. {budget_reason}")
         state.job_set(job.job_id, done="1")
         return
-    from bot.qa import answer_question  # loads the OpenAI client only when a question needs it
+    from bot.llm.answers import answer_question  # loads the OpenAI client only when a question needs it
 
     checklist = state.get_checklist(cid)
     article = state.get_article(cid) or ""

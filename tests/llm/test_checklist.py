@@ -10,11 +10,12 @@ import httpx2
 import openai
 import pytest
 
-from bot import llm_client
 from bot.analyzers.base import AnalyzerError
-from bot.analyzers.llm import LLMAnalyzer, supports_temperature
 from bot.config import Settings
-from bot.prompts import load_prompt
+from bot.llm import client as llm_client
+from bot.llm.checklist import LLMAnalyzer
+from bot.llm.client import supports_temperature
+from bot.llm.prompts import load_prompt
 from standins.openai_server import HALLUCINATED_QUOTE, OpenAIStandIn, Scripted, approx_tokens
 
 KEY = "sk-test-key"
@@ -181,23 +182,28 @@ def test_schema_mismatch_is_malformed(server: OpenAIStandIn) -> None:
     assert "x" not in str(error).split("(")[0]  # the message does not echo model output
 
 
-def test_length_is_retried_once_then_truncated(server: OpenAIStandIn) -> None:
+def test_length_is_not_retried_as_is(server: OpenAIStandIn) -> None:
+    # The same input overflows again: the analyzer gives up at once and the engine splits the section.
     server.script(Scripted.truncated(), Scripted.truncated(), Scripted.truncated())
     error = error_kind(LLMAnalyzer(settings_for(server, llm_max_attempts=4)))
     assert error.kind == "truncated"
-    assert len(server.requests) == 2
+    assert len(server.requests) == 1
+    assert error.usage.requests == 1 and error.usage.completion_tokens > 0  # the cut answer was paid for
 
 
-def test_length_then_success(server: OpenAIStandIn) -> None:
-    server.script(Scripted.truncated())
-    assert LLMAnalyzer(settings_for(server)).analyze(ARTICLE).findings
-    assert len(server.requests) == 2
+def test_every_request_carries_an_output_limit_sized_from_the_section(server: OpenAIStandIn) -> None:
+    analyzer = LLMAnalyzer(settings_for(server, llm_max_output_tokens=1000))
+    analyzer.analyze("Officials said 3 things.")
+    analyzer.analyze(ARTICLE * 10)
+    small, large = (r.body["max_completion_tokens"] for r in server.requests)
+    sampling = load_prompt("checklist").sampling
+    assert small == sampling.output_tokens(len("Officials said 3 things.")) < large == 1000
 
 
 def test_refusal_is_not_retried(server: OpenAIStandIn) -> None:
-    server.script(Scripted.refused("I can't help with that."))
+    server.script(Scripted.refused("I can't help with that: the minister resigned."))
     error = error_kind(LLMAnalyzer(settings_for(server)))
-    assert error.kind == "refusal" and "can't help" in str(error)
+    assert error.kind == "refusal" and "minister" not in str(error)  # refusals may quote the article
     assert len(server.requests) == 1
 
 

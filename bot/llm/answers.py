@@ -6,18 +6,16 @@ import logging
 
 import openai
 
-from bot import llm_client
 from bot.analyzers.base import AnalyzerError
-from bot.analyzers.llm import supports_temperature
 from bot.config import Settings
-from bot.llm_client import OutputError
+from bot.llm import client as llm_client
+from bot.llm.client import OutputError
+from bot.llm.prompts import load_prompt
 from bot.models import Usage
-from bot.prompts import load_prompt
 
 log = logging.getLogger(__name__)
 
 PROMPT_NAME = "answer"
-MAX_ANSWER_TOKENS = 400  # the prompt asks for ~120 words; this only stops a runaway answer
 
 
 def answer_question(
@@ -30,7 +28,7 @@ def answer_question(
     """The model's plain-text answer and the tokens it cost. Raises AnalyzerError on failure."""
     prompt = load_prompt(PROMPT_NAME)
     messages = prompt.messages(article=article, checklist=checklist_summary, question=question)
-    sampling = {"temperature": 0} if supports_temperature(settings.model) else {}
+    options = llm_client.request_options(prompt, settings, len(question))  # answer.md: a fixed limit
     usage = Usage()
     log.debug("qa: question of %d chars on an article of %d chars", len(question), len(article))
 
@@ -43,8 +41,8 @@ def answer_question(
             completion = client.chat.completions.create(
                 model=settings.model,
                 messages=messages,  # type: ignore[arg-type]
-                max_completion_tokens=MAX_ANSWER_TOKENS,
-                **sampling,
+                timeout=settings.llm_timeout_seconds,
+                **options,
             )
         except ValueError:  # a 200 whose body is not JSON (a non-compliant server)
             raise OutputError("malformed", "The response body was not valid JSON") from None

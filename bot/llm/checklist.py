@@ -1,5 +1,10 @@
 """The LLM analyzer: one structured-output request per text, under the shared retry policy.
 
+The prompt file names its output schema (``prompts/checklist.schema.json``), which is sent as the
+strict ``json_schema`` response format; ``ChecklistResponse`` below validates the answer and must
+describe the same schema (``tests/llm/test_prompts.py`` compares them; to regenerate the file after
+changing the models: ``python -m bot.llm.checklist > prompts/checklist.schema.json``).
+
 The engine splits articles and runs requests concurrently; this class analyses exactly the text
 it is given. Quotes come back unlocated: grounding finds them in the text (offsets from a model
 are never trusted), so ``offset_hint`` stays unset.
@@ -14,12 +19,12 @@ import openai
 import pydantic
 from pydantic import BaseModel, ConfigDict
 
-from bot import llm_client
-from bot.analyzers.base import AnalyzerError
+from bot.analyzers.base import AnalyzerError, Control
 from bot.config import Settings
-from bot.llm_client import OutputError
+from bot.llm import client as llm_client
+from bot.llm.client import OutputError
+from bot.llm.prompts import Prompt, PromptError, load_prompt
 from bot.models import AnalysisResult, ClaimBasis, Finding, Priority, SourceType, Usage
-from bot.prompts import Prompt, load_prompt
 
 log = logging.getLogger(__name__)
 
@@ -67,21 +72,6 @@ class ChecklistResponse(BaseModel):
     sources: list[SourceOut]
 
 
-def supports_temperature(model: str) -> bool:
-    """Reasoning models (o-series, gpt-5) reject any temperature but the default."""
-    bare = model.rsplit("/", 1)[-1]
-    return not bare.startswith(("o1", "o3", "o4", "gpt-5"))
-
-
-def usage_from_raw(raw: Any) -> tuple[int, int]:
-    """(prompt, completion) tokens from a raw HTTP response, even when its content is unusable."""
-    try:
-        usage = raw.http_response.json().get("usage") or {}
-        return int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
-    except (ValueError, AttributeError, TypeError):
-        return 0, 0
-
-
 def to_findings(response: ChecklistResponse) -> list[Finding]:
     findings: list[Finding] = []
     for c in response.claims:
@@ -124,7 +114,9 @@ class LLMAnalyzer:
         self._settings = settings
         self._client = client
         self._prompt: Prompt = load_prompt(PROMPT_NAME)
-        self._sampling: dict[str, Any] = {"temperature": 0} if supports_temperature(settings.model) else {}
+        if self._prompt.schema is None:
+            raise PromptError(f"prompt {self._prompt.id} names no output schema")
+        self._response_format = llm_client.response_format(self._prompt)
 
     @property
     def cache_identity(self) -> str:
@@ -144,41 +136,66 @@ class LLMAnalyzer:
             self._client = llm_client.build_client(self._settings)
         return self._client
 
-    def analyze(self, text: str) -> AnalysisResult:
+    def analyze(self, text: str, control: Control | None = None) -> AnalysisResult:
         usage = Usage()
+        answered: list[str] = []
         messages = self._prompt.messages(article=text)
-        log.debug("llm analyze: %d chars with prompt %s", len(text), self._prompt.id)
+        options = llm_client.request_options(self._prompt, self._settings, len(text))
+        log.debug("llm analyze: %d chars with prompt %s, %s", len(text), self._prompt.id, options)
 
         def attempt() -> ChecklistResponse:
             client = self._get_client()
             usage.requests += 1
-            raw = client.chat.completions.with_raw_response.parse(
+            raw = client.chat.completions.with_raw_response.create(
                 model=self._settings.model,
                 messages=messages,  # type: ignore[arg-type]
-                response_format=ChecklistResponse,
-                **self._sampling,
+                response_format=self._response_format,  # type: ignore[arg-type]
+                timeout=llm_client.attempt_timeout(self._settings, control),
+                **options,
             )
             # Count tokens before parsing: a malformed or truncated answer was still paid for.
-            prompt_tokens, completion_tokens = usage_from_raw(raw)
+            prompt_tokens, completion_tokens = llm_client.usage_from_raw(raw)
             usage.prompt_tokens += prompt_tokens
             usage.completion_tokens += completion_tokens
+            if model := llm_client.model_from_raw(raw):  # also from an answer that is then refused
+                answered.append(model)
             return self._parse(raw)
 
         try:
-            parsed = llm_client.call_with_retries(self._settings, attempt, what="checklist request")
+            parsed = llm_client.call_with_retries(self._settings, attempt, what="checklist request", control=control)
         except AnalyzerError as exc:
             exc.usage = usage  # spent even though nothing came back
+            exc.model = answered[-1] if answered else None
+            llm_client.note_answered_model(self._settings, exc.model)
             raise
-        return AnalysisResult(findings=to_findings(parsed), usage=usage)
+        model = answered[-1] if answered else None
+        llm_client.note_answered_model(self._settings, model)
+        return AnalysisResult(findings=to_findings(parsed), usage=usage, model=model)
 
     @staticmethod
     def _parse(raw: Any) -> ChecklistResponse:
         try:
             completion = raw.parse()
-        except openai.LengthFinishReasonError:
-            raise OutputError("truncated", "The model's answer was cut off at its length limit") from None
-        except openai.ContentFilterFinishReasonError:
-            raise OutputError("refusal", "The provider's content filter blocked the answer") from None
+        except ValueError:
+            raise OutputError("malformed", "The response body was not valid JSON") from None
+        except (TypeError, AttributeError):  # JSON, but not a chat completion (a non-compliant server)
+            raise OutputError("malformed", "The response was not a chat completion") from None
+        choices = getattr(completion, "choices", None)
+        if not isinstance(choices, list) or not choices:
+            raise OutputError("malformed", "The response had no choices")
+        choice = choices[0]
+        message = choice.message
+        if choice.finish_reason == "length":
+            raise OutputError("truncated", "The model's answer was cut off at its output limit")
+        if choice.finish_reason == "content_filter":
+            raise OutputError("refusal", "The provider's content filter blocked the answer")
+        if message.refusal:
+            # The refusal's words may quote the article: keep them out of the message (it is logged).
+            raise OutputError("refusal", "The model refused to analyse the text")
+        if not message.content:
+            raise OutputError("malformed", "The model returned no content")
+        try:
+            return ChecklistResponse.model_validate_json(message.content)
         except pydantic.ValidationError as exc:
             # Covers invalid JSON as well as JSON that does not fit the schema. The message names the
             # first problem only: pydantic's full text echoes the (article-derived) input.
@@ -187,16 +204,9 @@ class LLMAnalyzer:
             raise OutputError(
                 "malformed", f"The model's output did not match the schema ({first['type']} at {where})"
             ) from None
-        except ValueError:
-            raise OutputError("malformed", "The response body was not valid JSON") from None
-        except (TypeError, AttributeError):  # JSON, but not a chat completion (a non-compliant server)
-            raise OutputError("malformed", "The response was not a chat completion") from None
-        choices = getattr(completion, "choices", None)
-        if not isinstance(choices, list) or not choices:
-            raise OutputError("malformed", "The response had no choices")
-        message = choices[0].message
-        if message.refusal:
-            raise OutputError("refusal", f"The model refused to analyse the text: {message.refusal[:200]}")
-        if message.parsed is None:
-            raise OutputError("malformed", "The model returned no content")
-        return message.parsed
+
+
+if __name__ == "__main__":  # print the schema the models describe, for prompts/checklist.schema.json
+    import json
+
+    print(json.dumps(ChecklistResponse.model_json_schema(), indent=2))

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import prompts
-from bot.prompts import Prompt, PromptError, load_prompt, parse_prompt
+from bot.llm import prompts
+from bot.llm.prompts import Prompt, PromptError, load_prompt, parse_prompt
 
 GOOD = """---
 name: demo
@@ -131,17 +131,55 @@ def test_crlf_files_parse() -> None:
 
 
 def test_wheel_layout_reads_the_packaged_copy(tmp_path: Path) -> None:
-    # The wheel has bot/prompts.py next to a bot/prompts/ data directory (no __init__.py): the module
+    # The wheel has bot/llm/prompts.py next to a bot/llm/prompts/ data directory (no __init__.py): the module
     # must still import, and read its prompts from that directory.
     import shutil
     import subprocess
     import sys
 
-    repo = Path(__file__).resolve().parents[1]
+    repo = Path(__file__).resolve().parents[2]
     shutil.copytree(repo / "bot", tmp_path / "bot", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(repo / "prompts", tmp_path / "bot" / "prompts")
-    code = "from bot.prompts import load_prompt; print(load_prompt('checklist').id)"
+    shutil.copytree(repo / "prompts", tmp_path / "bot" / "llm" / "prompts")
+    code = "from bot.llm.prompts import load_prompt; p = load_prompt('checklist'); print(p.id, bool(p.schema))"
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True, timeout=30
     )
-    assert out.stdout.strip() == "checklist-v1"
+    assert out.stdout.strip() == "checklist-v1 True"  # the schema file ships beside the prompt
+
+
+def test_checklist_schema_file_matches_the_validating_model() -> None:
+    # The file is what the server enforces (strict json_schema); the pydantic model is what accepts the
+    # answer. If they differ, regenerate: python -m bot.llm.checklist > prompts/checklist.schema.json
+    from bot.llm.checklist import ChecklistResponse
+
+    schema = load_prompt("checklist").schema
+    assert schema == ChecklistResponse.model_json_schema()
+    for obj in [schema, *schema["$defs"].values()]:  # strict mode: closed objects, every field required
+        assert obj["additionalProperties"] is False and set(obj["required"]) == set(obj["properties"])
+
+
+def test_sampling_lives_in_the_header() -> None:
+    checklist, answer = load_prompt("checklist").sampling, load_prompt("answer").sampling
+    assert checklist.temperature == 0 and answer.temperature == 0
+    assert answer.output_tokens(10_000) == 400  # a fixed limit
+    assert checklist.output_tokens(400) == 512 + 6 * 100
+    assert checklist.output_tokens(8_000, cap=4096) == 4096
+    assert load_prompt("answer").schema is None
+
+
+def test_header_sampling_and_schema_are_checked(prompt_dirs: tuple[Path, Path]) -> None:
+    _, checkout = prompt_dirs
+    extra = "temperature: 0.2  # a little variety\nschema: demo.schema.json\n"
+    header = GOOD.replace("version: 2.1\n", "version: 2.1\n" + extra)
+    (checkout / "demo.md").write_text(header, encoding="utf-8")
+    with pytest.raises(PromptError, match=r"schema file .*demo\.schema\.json not found"):
+        load_prompt("demo")
+    (checkout / "demo.schema.json").write_text('{"type": "object", "properties": {}}', encoding="utf-8")
+    prompt = load_prompt("demo")
+    assert prompt.sampling.temperature == 0.2 and prompt.schema == {"type": "object", "properties": {}}
+    plain = parse_prompt(GOOD)
+    assert prompt.digest != plain.digest  # sampling and schema are part of what a cache key must change with
+    with pytest.raises(PromptError, match="'temperature:' must be a number"):
+        parse_prompt(GOOD.replace("version: 2.1\n", "version: 2.1\ntemperature: hot\n"))
+    with pytest.raises(PromptError, match=r"names schema 'x' but it was not loaded"):
+        parse_prompt(GOOD.replace("version: 2.1\n", "version: 2.1\nschema: x\n"))

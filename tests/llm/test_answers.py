@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot import llm_client
 from bot.analyzers.base import AnalyzerError
 from bot.config import Settings
-from bot.qa import answer_question
+from bot.llm import client as llm_client
+from bot.llm.answers import answer_question
 from standins.openai_server import OpenAIStandIn, Scripted
 
 KEY = "sk-qa"
