@@ -13,6 +13,7 @@ from typing import Any
 
 import redis
 from slack_bolt import Ack, App
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import metrics
@@ -23,6 +24,8 @@ from bot.slack.services import Services
 
 log = logging.getLogger(__name__)
 
+VIEWS_OPEN_TIMEOUT = 2.0  # seconds: the command's ack waits for views.open
+
 
 def register(app: App, services: Services) -> None:
     app.view(CALLBACK_ID)(lambda ack, body, view: handle_submission(services, ack, body, view))
@@ -32,10 +35,17 @@ def open_check_modal(services: Services, trigger_id: str, channel: str, user: st
     """``views.open`` within the trigger's 3 seconds; False when Slack refused (the caller shows help)."""
     if not trigger_id or not channel:
         return False
+    # Its own client without retries: the trigger expires 3 s after the command, and the ack waits for this
+    # call, so a retry after a rate limit or a 5xx would only make Slack show the user a timeout.
+    shared = services.client
+    client = WebClient(token=shared.token, base_url=shared.base_url, timeout=VIEWS_OPEN_TIMEOUT, retry_handlers=[])
     try:
-        services.client.views_open(trigger_id=trigger_id, view=check_modal(channel, user))
+        client.views_open(trigger_id=trigger_id, view=check_modal(channel, user))
     except SlackApiError as exc:
         log.warning("views.open failed: %s", exc.response.get("error"))
+        return False
+    except OSError as exc:  # a timeout or a refused connection: answer with the help instead
+        log.warning("views.open failed: %s", type(exc).__name__)
         return False
     return True
 

@@ -317,6 +317,7 @@ def test_factcheck_alone_falls_back_to_help_when_the_modal_cannot_open(bot: Bot)
     bot.slack.fail("views.open", status=500, times=10)
     response = bot.command("")
     assert "/factcheck" in response.body and "shortcut" in response.body
+    assert len(bot.slack.calls_to("views.open", ok_only=False)) == 1  # no retry: the trigger lasts 3 s
 
 
 @pytest.mark.parametrize(
