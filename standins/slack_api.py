@@ -16,6 +16,12 @@ passes here proves the bot splits long checklists: more than 50 blocks or an ove
 ``msg_blocks_too_long``. ``POST /response_url/...`` takes slash-command responses. Message ``metadata``
 given to chat.postMessage/chat.update is kept and returned by conversations.history/.replies when
 they are called with ``include_all_metadata``.
+
+Files: ``slack.seed_file(name, content, mimetype)`` returns a Slack file object whose
+``url_private_download`` this server serves to ``Authorization: Bearer <token>`` only; without it (or
+with another token) the answer is Slack's: ``200`` with an HTML sign-in page (setting
+``download_token`` makes the bot's token a wrong one). ``files.info`` answers for seeded files;
+``views.open`` and ``views.publish`` are recorded in ``views``.
 """
 
 from __future__ import annotations
@@ -167,6 +173,8 @@ class SlackAPIStandIn:
         self.views: list[dict[str, Any]] = []  # views.open / views.publish, in order: {"method", "view", ...}
         self.reactions: dict[tuple[str, str], set[str]] = {}  # (channel, ts) -> the bot's reactions on it
         self.files: dict[str, dict[str, Any]] = {}  # file_id -> {"filename", "length", "content", "title", ...}
+        self.seeded_files: dict[str, tuple[dict[str, Any], bytes]] = {}  # file id -> (file object, content)
+        self.download_token: str | None = None  # the token file downloads accept (default: ``token``)
         self._server = ThreadingHTTPServer((host, 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -312,6 +320,8 @@ class SlackAPIStandIn:
             thread = [m for m in self.messages.get(channel, []) if m["ts"] == root or m.get("thread_ts") == root]
             window = self._window(thread, params)
             return {"ok": True, "messages": _shown(window[::-1], params), "has_more": False}
+        if method == "files.info":
+            return self._files_info(params)
         return self._desk_answer(method, params)
 
     @staticmethod
@@ -343,6 +353,8 @@ class SlackAPIStandIn:
             call = Call("response_url", params, headers, path)
             self._record(call)
             return 200, {"Content-Type": "text/plain"}, b"ok"
+        if path.startswith("/files-pri/"):
+            return self._download(path, headers)
         if not path.startswith("/api/"):
             return 404, {}, b"not found"
         method = path[len("/api/") :]
@@ -393,6 +405,53 @@ class SlackAPIStandIn:
         with self._lock:
             self.calls.append(call)
             self._changed.notify_all()
+
+    # -- files and views (added for message files, the shortcut and the modal) -------------------
+    def seed_file(
+        self, name: str, content: bytes, mimetype: str, *, filetype: str = "", mode: str = "hosted", **extra: Any
+    ) -> dict[str, Any]:
+        """A file as Slack describes it in a message's ``files``; its bytes are served at ``url_private_download``."""
+        with self._lock:
+            file_id = f"F{len(self.seeded_files) + 1:07d}"
+            url = f"{self.root}/files-pri/{TEAM_ID}-{file_id}/download/{name}"
+            obj: dict[str, Any] = {
+                "id": file_id,
+                "name": name,
+                "title": name,
+                "mimetype": mimetype,
+                "filetype": filetype or name.rsplit(".", 1)[-1].lower(),
+                "size": len(content),
+                "mode": mode,
+                "url_private": url.replace("/download/", "/"),
+                "url_private_download": url,
+                **extra,
+            }
+            self.seeded_files[file_id] = (obj, content)
+        return dict(obj)
+
+    def _files_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        found = self.seeded_files.get(str(params.get("file") or ""))
+        return {"ok": True, "file": dict(found[0])} if found else {"ok": False, "error": "file_not_found"}
+
+    def _download(self, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        """A file's bytes for the right bearer token; Slack's sign-in page (200, HTML) for anything else."""
+        call = Call("files.download", {}, headers, path)
+        file_id = path.split("/")[2].split("-", 1)[-1]
+        found = self.seeded_files.get(file_id)
+        if headers.get("authorization") != f"Bearer {self.download_token or self.token}":
+            call.error = "not_authed"
+            self._record(call)
+            page = b"<!DOCTYPE html><html><head><title>Slack</title></head><body><h1>Sign in to Slack</h1>"
+            page += b"<p>Enter your workspace's Slack URL to continue.</p></body></html>"
+            return 200, {"Content-Type": "text/html; charset=utf-8"}, page
+        if found is None:
+            call.error = "file_not_found"
+            self._record(call)
+            return 404, {"Content-Type": "text/plain"}, b"not found"
+        self._record(call)
+        obj, content = found
+        disposition = f'attachment; filename="{obj["name"]}"'
+        return 200, {"Content-Type": obj["mimetype"], "Content-Disposition": disposition}, content
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         standin = self

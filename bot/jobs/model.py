@@ -8,7 +8,7 @@ worker process (``bot.jobs.worker``) runs it with the runner its face registered
 from __future__ import annotations
 
 import uuid
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
@@ -21,12 +21,14 @@ class Job(BaseModel):
     channel: str
     user: str
     text: str = ""  # the article (check, recheck) or the question (answer)
-    trigger: Literal["command", "reaction", "recheck"] = "command"
+    trigger: Literal["command", "reaction", "recheck", "shortcut"] = "command"
     thread_ts: str | None = None  # None for a slash command: the job posts the parent itself
     response_url: str | None = None  # slash commands: ephemeral answers to the requester
     checklist_id: str | None = None  # recheck, answer
     message_ts: str | None = None  # reaction: the message to read and check (the job reads it)
     bot_user_id: str | None = None  # reaction: our own messages are not articles
+    url: str | None = None  # check: a link to fetch and check (the job fetches it, never the listener)
+    message: dict[str, Any] | None = None  # shortcut: the message as Slack sent it (no conversations.history)
 
 
 class QueueFull(RuntimeError):

@@ -12,6 +12,8 @@ from slack_bolt.logger.messages import warning_client_prioritized_and_token_skip
 
 from bot.slack.gates import Dedup
 from bot.slack.listeners import actions, commands, desk, home, messages, reactions, settings_modal
+from bot.slack.listeners import modal as modal_listener
+from bot.slack.listeners import shortcuts as shortcut_listener
 from bot.slack.services import Services
 
 # Lazy listeners (events, clicks) run here and may call the Web API (a status update edits the
@@ -50,6 +52,8 @@ def build_app(services: Services) -> App:
     app.middleware(event_dedup(services))
     for module in (commands, reactions, messages, actions, desk, home, settings_modal):
         module.register(app, services)
+    shortcut_listener.register(app, services)  # "Fact-check this message"
+    modal_listener.register(app, services)  # the /factcheck modal's submission
     return app
 
 
@@ -58,11 +62,7 @@ def event_dedup(services: Services) -> Callable[..., Any]:
 
     def middleware(body: dict[str, Any], next: Callable[[], Any]) -> Any:
         event_id = body.get("event_id")
-        if (
-            body.get("type") == "event_callback"
-            and event_id
-            and not Dedup(services.redis).event(event_id).enter()
-        ):
+        if body.get("type") == "event_callback" and event_id and not Dedup(services.redis).event(event_id).enter():
             return BoltResponse(status=200, body="")
         return next()
 

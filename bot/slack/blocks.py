@@ -14,8 +14,8 @@ from typing import Any
 
 from bot.desk import progress
 from bot.limits import BUDGET_REASON_PREFIX
-from bot.models import Checklist, ClaimItem, SourceItem
-from bot.render import item_label, label
+from bot.models import ArticleSource, Checklist, ClaimItem, SourceItem
+from bot.render import describe_source, item_label, label
 from bot.slack.mrkdwn import (
     escape,
     escape_truncate,
@@ -370,6 +370,8 @@ def checklist_messages(
     prior_note = prior_note_block(checklist.stats.prior_checks)
     if prior_note:
         first.append(prior_note)
+    if checklist.source is not None:  # a link or a file: say where the text the quotes come from was read
+        first.insert(1, _context(from_line(checklist.source), block_id="fc_source"))
     if not checklist.items:
         first.append(_section("Nothing to check was found.", block_id="fc_empty"))
         return [
@@ -446,6 +448,11 @@ def _desk_blocks(record: ThreadRecord, hidden: int) -> list[dict[str, Any]]:
     return blocks
 
 
+def from_line(source: ArticleSource) -> str:
+    """ "From: https://… (“Title”)" or "From: file draft.docx": where the checked text was read, escaped."""
+    return "From: " + neutral_truncate(describe_source(source), 500)
+
+
 def parent_message(
     title: str,
     requested_by: str,
@@ -453,6 +460,7 @@ def parent_message(
     counts: Checklist | None,
     statuses: dict[int, ItemStatus] | None = None,
     desk_line: str | None = None,
+    source: ArticleSource | None = None,
 ) -> SlackMessage:
     """The channel message the checklist thread hangs under; ``counts`` once the checklist is known.
 
@@ -466,6 +474,9 @@ def parent_message(
     footer: list[str] = []
     if how and trigger != "recheck":
         footer.append(f"Requested {how}")
+    source = source or (counts.source if counts is not None else None)
+    if source is not None:
+        footer.append(from_line(source))
     if counts is not None:
         counts_text = _counts_line(counts, statuses)
         footer.append(counts_text)
@@ -473,7 +484,7 @@ def parent_message(
     if desk_line:  # "7 of 12 settled · 2 high-priority open" (bot.desk): the publish gate at a glance
         footer.append(desk_line)
         fallback += f" · {desk_line}"
-    else:
+    if counts is None:
         footer.append(":hourglass_flowing_sand: Checking…")
     blocks.append(_context(" · ".join(footer), block_id="fc_parent_counts"))
     return SlackMessage(text=fallback[:MAX_FALLBACK], blocks=blocks)
@@ -491,13 +502,24 @@ def placeholder_message(sections: int, done: int = 0, cached: int = 0) -> SlackM
     return SlackMessage(text=plain, blocks=[_section(text, block_id="fc_progress")])
 
 
+def reading_message(what: str) -> SlackMessage:
+    """The placeholder while a link is fetched or a file downloaded: "Reading draft.docx…"."""
+    text = f":hourglass_flowing_sand: Reading {neutral_truncate(what, 200)}…"
+    plain = text.replace(":hourglass_flowing_sand: ", "")
+    return SlackMessage(text=plain, blocks=[_section(text, block_id="fc_progress")])
+
+
 def help_message(trigger_emoji: str) -> SlackMessage:
     """The ways in and the thread commands."""
     emoji = escape(trigger_emoji.strip().strip(":")) or "mag"
     ways = (
         "*Ways to get a fact-check checklist*\n"
         "• `/factcheck &lt;article text&gt;`: paste the article after the command.\n"
-        f"• React with :{emoji}: to a message that contains the article.\n"
+        "• `/factcheck &lt;link&gt;`: the page is fetched and its article text checked.\n"
+        "• `/factcheck` alone: a form with a link field and a text field (up to 3,000 characters).\n"
+        f"• React with :{emoji}: to a message, or use its *Fact-check this message* shortcut (More actions ⋮): "
+        "its text, the one link it is, or its file: a snippet, .txt, .md, .html, .docx or .pdf "
+        "(longer pieces: post them as a snippet or a file).\n"
         "The checklist arrives in a thread: every unverified claim and every hedged, vague or "
         "anonymous source, quoted exactly from the article, with why and how to verify it."
     )
@@ -515,7 +537,8 @@ def help_message(trigger_emoji: str) -> SlackMessage:
         "• `help`: this message"
     )
     return SlackMessage(
-        text="How to use factcheck: /factcheck with the article text, or a reaction; then thread commands.",
+        text="How to use factcheck: /factcheck with the article text or a link, /factcheck alone for a form, "
+        "or a reaction or the message shortcut on a message, a link or a file; then thread commands.",
         blocks=[_section(ways, block_id="fc_help_ways"), _section(commands, block_id="fc_help_commands")],
     )
 

@@ -61,6 +61,24 @@ class Dedup:
     def event(self, event_id: str) -> Gate:
         return self._gate("evt", event_id, EVENT_TTL_SECONDS)
 
+    def message_job_id(self, channel: str, ts: str) -> str:
+        """The check job of a message (reaction or shortcut): ``react-{channel}-{ts}``, then ``-{n}`` after
+        the n-th ``retry_message``. A new id because RQ keeps a finished job's id (a duplicate submit is
+        ignored) and the state store remembers the old job as done."""
+        attempt = self.client.get(f"{DEDUP_PREFIX}:react-retry:{channel}:{ts}")
+        suffix = f"-{int(attempt)}" if attempt else ""
+        return f"react-{channel}-{ts}{suffix}"
+
+    def retry_message(self, channel: str, ts: str) -> None:
+        """The check of this message could not go on (a refused link, an unreadable file, no access):
+        reacting again (or the shortcut) starts a new job."""
+        key = f"{DEDUP_PREFIX}:react-retry:{channel}:{ts}"
+        pipe = self.client.pipeline(transaction=True)
+        pipe.incr(key)
+        pipe.expire(key, EVENT_TTL_SECONDS * 24)
+        pipe.delete(self.reaction(channel, ts).key)
+        pipe.execute()
+
 
 Admission = Literal["queued", "skipped", "refused"]
 

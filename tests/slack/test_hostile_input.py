@@ -96,11 +96,13 @@ def llm_bot(settings: Settings, redis_client: redis.Redis, slack: SlackAPIStandI
 # -- empty, huge, binary, not UTF-8 ------------------------------------------------------------------
 
 
-def test_whitespace_only_text_gets_help(bot: Bot) -> None:
-    for text in ("\n\n", "\t \t", " \u00a0\u3000 \r\n"):  # newlines, tabs, no-break and ideographic spaces
+def test_whitespace_only_text_opens_the_modal(bot: Bot) -> None:
+    texts = ("\n\n", "\t \t", " \u00a0\u3000 \r\n")  # newlines, tabs, no-break and ideographic spaces
+    for text in texts:
         response = bot.command(text)
         assert response.status == 200 and response.seconds < 3
-        assert "/factcheck" in response.body and ":mag:" in response.body
+        assert response.body == ""  # the modal is the answer
+    assert len(bot.slack.calls_to("views.open")) == len(texts)
     bot.drain()
     assert bot.slack.calls_to("chat.postMessage") == [] and bot.slack.calls_to("response_url") == []
 

@@ -1,6 +1,8 @@
-"""The check job: the article (pasted with the command, or read from the reacted-to message) becomes a
-checklist in a thread: a parent message for a slash command, a placeholder that shows progress, then
-the checklist messages in its place.
+"""The check job: the article becomes a checklist in a thread: a parent message for a slash command (or
+the modal), a placeholder that shows progress, then the checklist messages in its place. The article is
+the text pasted with the command or the modal, the page at a link, or the message an editor reacted to
+or used the shortcut on: its file, its one link or its text (``bot.slack.sources``). Links and files
+are fetched here, in the job, never in a listener.
 
 Idempotent: each message's timestamp is saved in the job's record as it is posted, and a rerun (a
 retry after a crash) updates those messages instead of posting new ones.
@@ -10,24 +12,27 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 
 from slack_sdk.errors import SlackApiError
 
 from bot import desk, metrics
 from bot.claimreview import find_prior_checks
 from bot.engine import CheckFailed
+from bot.inputs.extract import ExtractedArticle
 from bot.jobs.model import Job
 from bot.limits import BUDGET_REASON_PREFIX
-from bot.models import Checklist
-from bot.slack.blocks import checklist_messages, parent_message, placeholder_message
+from bot.models import ArticleSource, Checklist
+from bot.slack.blocks import checklist_messages, parent_message, placeholder_message, reading_message
 from bot.slack.channel_settings import shown
-from bot.slack.fetch import fetch_message, message_text
+from bot.slack.fetch import fetch_message
 from bot.slack.gates import Dedup
 from bot.slack.index import Index
-from bot.slack.outbox import PostKey, ephemeral, post, progress_updater, publish, reply, tell, update
+from bot.slack.outbox import PostKey, ephemeral, post, progress_updater, publish, reply, respond, tell, update
 from bot.slack.prior_checks import STATUS_PENDING
 from bot.slack.records import ThreadRecord
 from bot.slack.services import Services
+from bot.slack.sources import NO_ARTICLE, Wanted, complete_files, read_article, wanted_from_message
 from bot.slack.state import checklist_id_for
 from bot.slack.statuses import refresh
 from bot.text import InputError, prepare_text, split_units, title_of
@@ -46,26 +51,16 @@ def run_check(services: Services, job: Job) -> None:
     progress = state.job_get(job.job_id)
     if progress.get("done"):
         return
-    if job.message_ts and not job.text:
+    wanted = Wanted("url", url=job.url) if job.url else Wanted("text", text=job.text)
+    if job.message_ts and not job.text and not job.url:
         read = _read_reacted_message(services, job)
         if read is None:
             state.job_set(job.job_id, done="1")
             return
-        job = read
-    try:
-        text = prepare_text(job.text, services.settings.max_article_chars)
-    except InputError as exc:
-        tell(services, job, str(exc), job.thread_ts, None)
-        return
-
+        job, wanted = read
     thread_ts = job.thread_ts or progress.get("parent_ts")
-    if thread_ts is None:  # a slash command: the job posts the thread's parent itself
-        thread_ts = _post_parent(services, job, text)
-        if thread_ts is None:
-            return
-    cid = checklist_id_for(job.channel, thread_ts)
-    rerun = state.get_record(cid) is not None  # a checklist is there: ours from an earlier try, or another's
-    if rerun and not progress:
+    # Before anything is fetched or posted: a checklist there is ours from an earlier try, or another's.
+    if thread_ts and state.get_record(checklist_id_for(job.channel, thread_ts)) is not None and not progress:
         reply(
             services,
             job.channel,
@@ -74,22 +69,31 @@ def run_check(services: Services, job: Job) -> None:
         )
         state.job_set(job.job_id, done="1")
         return
+    article = _read_article(services, job, wanted, thread_ts, progress)
+    if article is None:
+        return
+    text = article.text
+    source = article.source if article.kind != "text" else None  # typed text needs no "From:" line
+
+    if thread_ts is None:  # a slash command or the modal: the job posts the thread's parent itself
+        thread_ts = _post_parent(services, job, text, source)
+        if thread_ts is None:
+            return
+    rerun = state.get_record(checklist_id_for(job.channel, thread_ts)) is not None  # ours, from an earlier try
 
     placeholder_ts = _placeholder(services, job, text, thread_ts, progress)
     checklist = analyze(services, job, text, thread_ts, placeholder_ts)
     if checklist is None:
         return
+    if source is not None:  # the text itself is kept with the thread (state), not again in the checklist
+        checklist = checklist.model_copy(update={"source": source})
     checklist = prior_checks_pending(services, checklist)
     _publish_checklist(services, job, text, thread_ts, checklist, job_messages(progress), rerun)
-    if job.trigger != "reaction":
+    if job.trigger == "command":  # the job posted the parent (command, modal): it now carries the counts
         # a first check has no statuses yet; items below the channel's minimum priority do not count
         desk_line = desk.progress(shown(services, job.channel, checklist)[0], {}).line()
-        update(
-            services,
-            job.channel,
-            thread_ts,
-            parent_message(checklist.title, job.user, "command", checklist, None, desk_line),
-        )
+        parent = parent_message(checklist.title, job.user, "command", checklist, None, desk_line, source)
+        update(services, job.channel, thread_ts, parent)
     add_prior_checks(services, checklist_id_for(job.channel, thread_ts), checklist)
     state.job_set(job.job_id, done="1")
 
@@ -121,40 +125,84 @@ def add_prior_checks(services: Services, checklist_id: str, checklist: Checklist
     refresh(services, checklist_id)
 
 
-def _read_reacted_message(services: Services, job: Job) -> Job | None:
-    """A reaction job carries only the message's place: read it now, off Slack's request path.
+def _read_reacted_message(services: Services, job: Job) -> tuple[Job, Wanted] | None:
+    """A reaction or shortcut job carries only the message's place: read it now, off Slack's request path.
 
-    Returns the job with the article and its thread filled in, or None when there is nothing to
-    check (the requester is told why when it is worth telling them)."""
+    Returns the job with its thread filled in and what the message asks to check (its file, its one
+    link or its text), or None when there is nothing to check (the requester is told why when it is
+    worth telling them)."""
     assert job.message_ts is not None
-    gate = Dedup(services.redis).reaction(job.channel, job.message_ts)  # released: reacting again can retry
+    dedup, channel, ts = Dedup(services.redis), job.channel, job.message_ts
     try:
-        message = fetch_message(services.client, job.channel, job.message_ts)
+        message = job.message or fetch_message(services.client, job.channel, job.message_ts)
     except SlackApiError as exc:
         log.warning("job %s: cannot read the message: %s", job.job_id, exc.response.get("error"))
-        gate.release()
-        ephemeral(
-            services, job.channel, job.user, "I can't read that message. Invite me to this channel and react again."
-        )
+        dedup.retry_message(channel, ts)  # reacting again (after the invite) runs a new job
+        again = "use the shortcut again" if job.trigger == "shortcut" else "react again"
+        _tell_requester(services, job, f"I can't read that message. Invite me to this channel and {again}.")
         return None
     if message is None:
-        gate.release()
+        dedup.retry_message(channel, ts)
         return None
     if job.bot_user_id and message.get("user") == job.bot_user_id:
+        if job.trigger == "shortcut":
+            _tell_requester(services, job, "That is one of my own messages; use the shortcut on the article.")
         return None  # our own checklist messages are not articles
     parent = message.get("thread_ts") or job.message_ts  # a reply is checked in its own thread
-    return job.model_copy(update={"text": message_text(message), "thread_ts": parent})
+    wanted = wanted_from_message(complete_files(services.client, message))
+    if wanted is None:
+        dedup.retry_message(channel, ts)
+        _tell_requester(services, job, NO_ARTICLE.format(emoji=services.settings.trigger_emoji))
+        return None
+    return job.model_copy(update={"text": wanted.text, "thread_ts": parent, "message": None}), wanted
 
 
-def _post_parent(services: Services, job: Job, text: str) -> str | None:
+def _tell_requester(services: Services, job: Job, text: str) -> None:
+    """Only the requester sees it: the shortcut's response_url, else an ephemeral message."""
+    if job.response_url:
+        respond(job.response_url, text)
+    else:
+        ephemeral(services, job.channel, job.user, text)
+
+
+def _read_article(
+    services: Services, job: Job, wanted: Wanted, thread_ts: str | None, progress: dict[str, str]
+) -> ExtractedArticle | None:
+    """The article, fetched or downloaded when it is a link or a file; None once the requester has been told
+    why not. Under a message, a "Reading…" placeholder shows at once and turns into the refusal or into
+    "Checking N sections…"; for a command or the modal nothing is posted until the article is read, so a
+    refusal reaches the requester alone (response_url, or ephemeral) and nothing is left "Checking…"."""
+    settings = services.settings
+    reading_ts = progress.get("msg0")
+    if wanted.kind != "text" and thread_ts:
+        if reading_ts:
+            update(services, job.channel, reading_ts, reading_message(wanted.label))
+        else:
+            reading_ts = post(services, job.channel, reading_message(wanted.label), thread_ts)
+            services.state.job_set(job.job_id, msg0=reading_ts)
+            progress["msg0"] = reading_ts
+    try:
+        article = read_article(settings, wanted)
+        article = replace(article, text=prepare_text(article.text, settings.max_article_chars))
+    except InputError as exc:
+        metrics.count_check("none", "bad_input")
+        log.info("job %s: the %s was not read (%s)", job.job_id, wanted.kind, type(exc).__name__)
+        if job.message_ts:  # reacting again (or the shortcut) runs a new job: the page may be back
+            Dedup(services.redis).retry_message(job.channel, job.message_ts)
+        tell(services, job, str(exc), thread_ts, reading_ts if wanted.kind != "text" else None)
+        services.state.job_set(job.job_id, done="1")
+        return None
+    if wanted.kind != "text" and reading_ts:
+        sections = len(split_units(article.text, settings.batch_chars))
+        update(services, job.channel, reading_ts, placeholder_message(sections))
+    return article
+
+
+def _post_parent(services: Services, job: Job, text: str, source: ArticleSource | None) -> str | None:
     """A slash command's thread: the parent says who asked and what. None when the bot may not post here."""
     try:
-        thread_ts = post(
-            services,
-            job.channel,
-            parent_message(title_of(text), job.user, "command", None),
-            key=PostKey(job.job_id, "parent"),
-        )
+        parent = parent_message(title_of(text), job.user, "command", None, source=source)
+        thread_ts = post(services, job.channel, parent, key=PostKey(job.job_id, "parent"))
     except SlackApiError as exc:
         if exc.response.get("error") not in NOT_IN_CHANNEL_ERRORS:
             raise
@@ -194,7 +242,7 @@ def _publish_checklist(
         channel=job.channel,
         thread_ts=thread_ts,
         requested_by=job.user,
-        trigger="reaction" if job.trigger == "reaction" else "command",
+        trigger="command" if job.trigger == "command" else "reaction",  # a shortcut's thread hangs under the message
         article_id=checklist.article_id,
         title=checklist.title,
         message_ts=message_ts,

@@ -51,6 +51,8 @@ def run_recheck(services: Services, job: Job) -> None:
     checklist = analyze(services, job, text, record.thread_ts, placeholder_ts)
     if checklist is None:
         return
+    if not job.text and old.source is not None:  # the stored article again: it came from the same link or file
+        checklist = checklist.model_copy(update={"source": old.source})
     checklist = prior_checks_pending(services, checklist)
     with state.thread_lock(cid):
         record = state.get_record(cid) or record

@@ -21,9 +21,11 @@ from bot import metrics
 from bot.jobs.model import Job
 from bot.slack.blocks import help_message
 from bot.slack.gates import Dedup, admit
+from bot.slack.listeners.modal import open_check_modal
 from bot.slack.listeners.settings_modal import open_settings
-from bot.slack.mrkdwn import decode_incoming
+from bot.slack.mrkdwn import decode_incoming, escape
 from bot.slack.services import Services
+from bot.slack.sources import link_in
 
 log = logging.getLogger(__name__)
 
@@ -41,33 +43,44 @@ def handle_command(services: Services, ack: Ack, command: dict[str, Any]) -> Non
     if raw.strip().lower() == "settings":
         open_settings(services, ack, command)
         return
+    if not raw.strip() and open_check_modal(
+        services, command.get("trigger_id") or "", command.get("channel_id") or "", command.get("user_id") or ""
+    ):
+        ack()
+        return
     if not raw.strip() or raw.strip().lower() in {"help", "?"}:
         message = help_message(settings.trigger_emoji)
         ack(text=message.text, blocks=message.blocks)
         return
-    text = decode_incoming(raw)
+    url = link_in(raw)
+    text = "" if url else decode_incoming(raw)
     emoji = settings.trigger_emoji
+    instead = (
+        "Post it as a snippet or a file (.txt, .md, .html, .docx, .pdf), or post its link, and react to that "
+        f"message with :{emoji}: or use its “Fact-check this message” shortcut; or give `/factcheck` the link."
+    )
     if len(text) > settings.max_article_chars:
         ack(
             text=f"The article is {len(text):,} characters; the limit is {settings.max_article_chars:,}. "
-            f"Split it and check the parts, or post them and react with :{emoji}:."
+            f"Split it and check the parts: post each as a message, a snippet or a file and react with :{emoji}: "
+            "(or use its “Fact-check this message” shortcut)."
         )
         return
     if len(raw) >= SLACK_MESSAGE_LIMIT:
         ack(
             text=f"Your text reached Slack's {SLACK_MESSAGE_LIMIT:,}-character limit, so Slack has probably cut it "
-            f"short. Post the article as a message (or a text snippet) and react to it with :{emoji}: instead."
+            f"short. {instead}"
         )
         return
     try:
-        _queue_check(services, ack, command, text)
+        _queue_check(services, ack, command, text, url)
     except redis.RedisError as exc:  # Redis down or restarting: say so instead of failing the request (500)
         metrics.count_error("redis_unavailable")
         log.error("/factcheck not queued: Redis is unreachable (%s)", type(exc).__name__)
         ack(text="I can't reach my job queue right now, so this check did not start. Try again in a minute.")
 
 
-def _queue_check(services: Services, ack: Ack, command: dict[str, Any], text: str) -> None:
+def _queue_check(services: Services, ack: Ack, command: dict[str, Any], text: str, url: str | None) -> None:
     trigger_id = command.get("trigger_id")
     job = Job(
         kind="check",
@@ -77,6 +90,7 @@ def _queue_check(services: Services, ack: Ack, command: dict[str, Any], text: st
         text=text,
         trigger="command",
         response_url=command.get("response_url"),
+        url=url,  # the job fetches it: a page may take seconds, the ack may not
     )
     admission = admit(
         services,
@@ -89,13 +103,13 @@ def _queue_check(services: Services, ack: Ack, command: dict[str, Any], text: st
     if admission == "skipped":
         ack()  # the same command delivered twice: the first delivery is being handled
     elif admission == "queued":
-        ack(text=queued_text(len(text)))
+        ack(text=queued_text(f"Fetching {escape(url)}…" if url else f"Checking {len(text):,} characters…"))
 
 
-def queued_text(chars: int) -> str:
+def queued_text(doing: str) -> str:
     """The ack of a queued check. The ack cannot know (without an API call, too slow here) whether the
     bot is in the channel, so it promises nothing it cannot keep; the job tells the requester if not."""
     return (
-        f"Checking {chars:,} characters… If I'm in this channel, the checklist will appear in a thread here; "
+        f"{doing} If I'm in this channel, the checklist will appear in a thread here; "
         "if I'm not, I'll tell you (only you) how to invite me."
     )

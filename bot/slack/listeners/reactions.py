@@ -33,7 +33,7 @@ def handle_reaction(services: Services, event: dict[str, Any], context: BoltCont
         return
     job = Job(
         kind="check",
-        job_id=f"react-{channel}-{ts}",
+        job_id=Dedup(services.redis).message_job_id(channel, ts),
         channel=channel,
         user=user,
         trigger="reaction",

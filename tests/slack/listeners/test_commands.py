@@ -34,8 +34,9 @@ def test_factcheck_posts_parent_placeholder_and_checklist(bot: Bot) -> None:
     assert record is not None and record.requested_by == EDITOR and record.trigger == "command"
 
 
-def test_empty_command_and_help_answer_with_help(bot: Bot) -> None:
-    for text in ("", "  ", "help"):
+def test_help_answers_with_help(bot: Bot) -> None:
+    # "/factcheck" alone opens the modal (tests/slack/listeners/test_inputs.py); help still answers with help
+    for text in ("help", "?", " Help "):
         response = bot.command(text)
         assert response.status == 200
         assert "/factcheck" in response.body and ":mag:" in response.body
@@ -49,6 +50,7 @@ def test_over_limit_text_is_refused_with_a_reason(bot: Bot) -> None:
     assert f"limit is {limit:,}" in response.body
     response = bot.command("x" * 40_000)
     assert "cut it short" in response.body and ":mag:" in response.body
+    assert "snippet or a file" in response.body and "shortcut" in response.body
     bot.drain()
     assert bot.slack.calls_to("chat.postMessage") == []
 
