@@ -195,12 +195,14 @@ def run(settings: Settings, example: Path | None, say: Callable[[str], None]) ->
         )
         say(f"server:     {slots} slot(s) (llama.cpp /props){advice}")
     if speed > 0:
-        worst = settings.llm_max_output_tokens / speed
+        # A full section's output limit: how long an answer that runs to it (a looping model) takes.
+        limit = load_prompt(PROMPT_NAME).sampling.output_tokens(settings.batch_chars, settings.llm_max_output_tokens)
+        worst = limit / speed
         if worst > settings.llm_timeout_seconds:
             say(
-                f"note:       at this speed an answer that runs to the output limit takes up to {worst:.0f} s, "
-                f"more than FACTCHECK_LLM_TIMEOUT ({settings.llm_timeout_seconds:g} s): lower "
-                "FACTCHECK_LLM_MAX_OUTPUT_TOKENS or FACTCHECK_BATCH_CHARS, or raise the timeout"
+                f"note:       at this speed an answer that runs to a full section's output limit ({limit:,} tokens) "
+                f"takes up to {worst:.0f} s, more than FACTCHECK_LLM_TIMEOUT ({settings.llm_timeout_seconds:g} s): "
+                "lower FACTCHECK_LLM_MAX_OUTPUT_TOKENS or FACTCHECK_BATCH_CHARS, or raise the timeout"
             )
 
     path = example or (EXAMPLE if EXAMPLE.is_file() else None)
