@@ -20,9 +20,20 @@ def _interaction(bot: Bot, payload: dict[str, Any]) -> Response:
 
 
 def choose(
-    bot: Bot, value: str, user: str = EDITOR, thread_ts: str = "", channel: str = CHANNEL, action_id: str = "fc_more"
+    bot: Bot,
+    value: str,
+    user: str = EDITOR,
+    thread_ts: str = "",
+    channel: str = CHANNEL,
+    action_id: str = "fc_more",
+    message_ts: str | None = None,
 ) -> Response:
-    """An option picked in an overflow menu (``value`` is the option's value)."""
+    """An option picked in an overflow menu (``value`` is the option's value) under the message ``message_ts``
+    (default: the thread's first checklist message, as when an editor uses the menu under an item)."""
+    if message_ts is None:
+        cid = value.split("|")[1]
+        record = bot.services.state.get_record(cid)
+        message_ts = record.message_ts[0] if record and record.message_ts else thread_ts
     payload = {
         "type": "block_actions",
         "user": {"id": user, "username": "editor", "team_id": "T1"},
@@ -30,9 +41,9 @@ def choose(
         "token": "legacy",
         "trigger_id": f"{next(_ids)}.1.overflow",
         "team": {"id": "T1", "domain": "example"},
-        "container": {"type": "message", "message_ts": thread_ts, "channel_id": channel, "is_ephemeral": False},
+        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": False},
         "channel": {"id": channel, "name": "news"},
-        "message": {"type": "message", "ts": thread_ts, "thread_ts": thread_ts, "user": "UBOT", "text": ""},
+        "message": {"type": "message", "ts": message_ts, "thread_ts": thread_ts, "user": "UBOT", "text": ""},
         "actions": [
             {
                 "action_id": action_id,

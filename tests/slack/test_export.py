@@ -35,7 +35,13 @@ def test_export_button(bot: Bot) -> None:
     record = checked_by_reaction(bot)
     last = bot.slack.message(CHANNEL, record.message_ts[-1])
     [value] = button_values([last], "fc_export")
-    assert bot.click(value, "fc_export", thread_ts=record.thread_ts).status == 200
+    # From another message (a copied value): refused, nothing uploaded.
+    bot.click(value, "fc_export", message_ts=record.thread_ts, thread_ts=record.thread_ts)
+    wait_until(lambda: bot.slack.calls_to("chat.postEphemeral"))
+    assert "does not belong to this message" in bot.slack.calls_to("chat.postEphemeral")[-1].params["text"]
+    assert not bot.slack.files_in_thread(CHANNEL, record.thread_ts)
+    clicked = bot.click(value, "fc_export", message_ts=record.message_ts[-1], thread_ts=record.thread_ts)
+    assert clicked.status == 200
     wait_until(lambda: len(bot.slack.files_in_thread(CHANNEL, record.thread_ts)) == 2)
 
 

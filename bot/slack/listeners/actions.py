@@ -10,6 +10,7 @@ from slack_bolt import App
 from bot.slack.blocks import ACTION_EXPAND, ACTION_FLAG, ACTION_REOPEN, ACTION_VERIFY
 from bot.slack.listeners import ack_at_once
 from bot.slack.outbox import ephemeral
+from bot.slack.records import ThreadRecord
 from bot.slack.services import Services
 from bot.slack.statuses import apply_status, refresh
 
@@ -62,8 +63,7 @@ def handle_click(services: Services, body: dict[str, Any], action: dict[str, Any
     if record is None:
         ephemeral(services, channel, user, "This checklist has expired. Start a new check.", thread_ts)
         return
-    if record.channel != channel:
-        _refuse(services, body, checklist_id, "another channel")
+    if not bound_to_message(services, body, record):
         return
     if version != record.version:
         ephemeral(
@@ -75,13 +75,24 @@ def handle_click(services: Services, body: dict[str, Any], action: dict[str, Any
             thread_ts,
         )
         return
-    if clicked_message_ts(body) not in record.message_ts:
-        _refuse(services, body, checklist_id, "a message that is not one of its own")
-        return
     checklist = services.state.get_checklist(checklist_id)
     if checklist is None or checklist.item(number) is None:
         return
     apply_status(services, record, [number], ACTION_NAMES[action["action_id"]], user)
+
+
+def bound_to_message(services: Services, body: dict[str, Any], record: ThreadRecord) -> bool:
+    """Whether a click (button, menu) came from one of ``record``'s own messages in its own channel; if not,
+    the clicker is told and False is returned. Button values are only data: a copied or forged value must
+    not act on another thread's checklist."""
+    channel = (body.get("channel") or {}).get("id") or ""
+    if record.channel != channel:
+        _refuse(services, body, record.checklist_id, "another channel")
+        return False
+    if clicked_message_ts(body) not in record.message_ts:
+        _refuse(services, body, record.checklist_id, "a message that is not one of its own")
+        return False
+    return True
 
 
 def clicked_message_ts(body: dict[str, Any]) -> str:

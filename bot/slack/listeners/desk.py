@@ -13,7 +13,7 @@ from bot.slack.assignments import assign
 from bot.slack.blocks import ACTION_EXPORT, ACTION_MORE
 from bot.slack.export import export_thread
 from bot.slack.listeners import ack_at_once
-from bot.slack.listeners.actions import parse_value
+from bot.slack.listeners.actions import bound_to_message, parse_value
 from bot.slack.outbox import ephemeral
 from bot.slack.records import ThreadRecord
 from bot.slack.services import Services
@@ -51,7 +51,9 @@ def open_item_modal(services: Services, body: dict[str, Any], action: dict[str, 
         return
     cid, version, number = parsed
     record = _current(services, cid, version, user, channel)
-    checklist = services.state.get_checklist(cid) if record else None
+    if record is None or not bound_to_message(services, body, record):
+        return
+    checklist = services.state.get_checklist(cid)
     item = checklist.item(number) if checklist else None
     if item is None:
         return
@@ -61,7 +63,7 @@ def open_item_modal(services: Services, body: dict[str, Any], action: dict[str, 
         services.client.views_open(trigger_id=body.get("trigger_id") or "", view=view)
     except SlackApiError as exc:  # e.g. expired_trigger_id: the 3 s to open a modal were used up
         log.warning("item modal not opened: %s", exc.response.get("error"))
-        ephemeral(services, record.channel if record else channel, user, "That menu took too long. Pick it again.")
+        ephemeral(services, record.channel, user, "That menu took too long. Pick it again.")
 
 
 def ack_item_modal(ack: Ack, body: dict[str, Any]) -> None:
@@ -100,5 +102,7 @@ def export_clicked(services: Services, body: dict[str, Any], action: dict[str, A
     record = services.state.get_record(parsed[0])
     if record is None:
         ephemeral(services, channel, user, "This checklist has expired. Start a new check.")
+        return
+    if not bound_to_message(services, body, record):
         return
     export_thread(services, record, user)  # any version's button exports the current one, with the earlier

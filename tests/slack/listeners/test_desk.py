@@ -121,3 +121,12 @@ def test_a_modal_that_cannot_open_is_said(bot: Bot) -> None:
     choose(bot, f"note:verified|{record.checklist_id}|1|1", thread_ts=record.thread_ts)
     wait_until(lambda: any("Pick it again" in c.params["text"] for c in bot.slack.calls_to("chat.postEphemeral")))
     assert not bot.slack.views and 1 not in statuses(bot, record)
+
+
+def test_a_menu_choice_from_another_message_is_refused(bot: Bot) -> None:
+    record = checked_by_reaction(bot)
+    # The article message (the thread's parent) is not one of the checklist's messages: a copied value.
+    choose(bot, f"note:flag|{record.checklist_id}|1|2", thread_ts=record.thread_ts, message_ts=record.thread_ts)
+    wait_until(lambda: bot.slack.calls_to("chat.postEphemeral"))
+    assert "does not belong to this message" in bot.slack.calls_to("chat.postEphemeral")[-1].params["text"]
+    assert not bot.slack.views and 2 not in statuses(bot, record)
