@@ -16,6 +16,7 @@ from typing import Any
 
 TARGETS = {
     "ack_p99_ms_at_50": 100.0,
+    "ack_p99_over_bare_at_50": 1.5,  # issue #10: against a bare Bolt app on the same server, same run
     "repeat_ms": 300.0,
     "recheck_share": 0.10,
     "wall_over_ideal": 1.2,
@@ -76,6 +77,17 @@ def table(results: dict[str, Any]) -> str:
                         verdict,
                     )
                 )
+                bare = figures.get("bare_bolt")
+                if bare:
+                    ratio = figures["p99_over_bare"]
+                    target = TARGETS["ack_p99_over_bare_at_50"]
+                    rows.append(
+                        (
+                            f"  vs bare Bolt app, same server and run ({label})",
+                            f"bare p50 {bare['p50_ms']} ms, p99 {bare['p99_ms']} ms; factcheck p99 = {ratio}x bare",
+                            check("ratio", ratio, target) if concurrency == "50" else "",
+                        )
+                    )
         one = slack["one_process"]
         rows.append(("Command to posted checklist, cold (LLM)", f"{one['cold_seconds']} s", ""))
         rows.append(

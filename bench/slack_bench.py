@@ -3,6 +3,10 @@
 The app runs as in production: ``factcheck serve`` in its own process (its real HTTP server, Bolt's
 signature checks, the default job queue and in-process worker), against the Slack Web API stand-in
 and the OpenAI stand-in with modelled latency, which run in this process with the load generator.
+
+Beside it, in the same run and under the same bursts, a bare Bolt app on the same server
+(``bench.bare_bolt``: one handler that only acks) gives the baseline; each ack figure carries
+factcheck's p99 as a ratio to the bare app's.
 """
 
 from __future__ import annotations
@@ -114,6 +118,25 @@ def start_serve(env: dict[str, str], port: int) -> subprocess.Popen:
     return process
 
 
+def start_bare(env: dict[str, str], port: int) -> subprocess.Popen:
+    """The bare Bolt app (``bench.bare_bolt``) on ``port``; ready when it answers any HTTP request."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.bare_bolt", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+
+    def answering() -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return True
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(f"bare Bolt app exited: {process.stderr.read().decode()[-2000:]}") from None
+            return False
+
+    wait_until(answering, timeout=30, interval=0.1)
+    return process
+
+
 def start_workers(env: dict[str, str], count: int) -> list[subprocess.Popen]:
     return [
         subprocess.Popen(
@@ -124,15 +147,25 @@ def start_workers(env: dict[str, str], count: int) -> list[subprocess.Popen]:
 
 
 def measure(
-    bot: Bot, llm: OpenAIStandIn, latency: float, per_token: float, start_workers_after_acks: Any = None
+    bot: Bot,
+    llm: OpenAIStandIn,
+    latency: float,
+    per_token: float,
+    start_workers_after_acks: Any = None,
+    bare: Bot | None = None,
 ) -> dict[str, Any]:
     if start_workers_after_acks is None:
         bot.wait_job(bot.command(article(3, seed=999)).job_id, timeout=60)  # warm up
     results: dict[str, Any] = {"ack": {}}
     answers = []
     for concurrent in (50, 200):
+        bursts = 1 + (BURSTS if concurrent <= 50 else 1)
+        baseline = ack_latency(bare, concurrent, bursts)[0] if bare is not None else None
         # One burst to warm the process (threads, Redis connections), then BURSTS measured bursts.
-        figures, sent = ack_latency(bot, concurrent, bursts=1 + (BURSTS if concurrent <= 50 else 1))
+        figures, sent = ack_latency(bot, concurrent, bursts=bursts)
+        if baseline is not None:
+            figures["bare_bolt"] = baseline
+            figures["p99_over_bare"] = round(figures["p99_ms"] / max(baseline["p99_ms"], 0.1), 2)
         results["ack"][str(concurrent)] = figures
         answers += sent
         if start_workers_after_acks is None:  # the round's jobs finish before the next round starts
@@ -186,14 +219,17 @@ def run_deployment(latency: float, per_token: float, workers: int) -> dict[str, 
             FACTCHECK_QUEUE_MAX_PENDING="5000",  # the bursts queue 600 jobs at once
         )
         processes = [start_serve({**env, "FACTCHECK_INPROCESS_WORKER": "0"} if workers else env, port)]
+        bare_port = free_port()
+        processes.append(start_bare(env, bare_port))
 
         def launch() -> None:
             processes.extend(start_workers(env, workers))
 
         # The driver only needs the job records in Redis to see when a checklist is posted.
         bot = Bot(SimpleNamespace(state=StateStore(redis_client)), slack, port, None, None)  # type: ignore[arg-type]
+        bare = Bot(SimpleNamespace(state=None), slack, bare_port, None, None)  # type: ignore[arg-type]
         try:
-            results = measure(bot, llm, latency, per_token, launch if workers else None)
+            results = measure(bot, llm, latency, per_token, launch if workers else None, bare=bare)
             results["deployment"] = (
                 f"web process alone, then {workers} worker processes" if workers else "1 process (serve)"
             )

@@ -90,6 +90,12 @@ class Settings:
     slack_api_url: str = "https://slack.com/api/"
     port: int = 3000
     trigger_emoji: str = "mag"
+    # HTTP server (waitress; see docs/reliability-server.md)
+    http_threads: int = 32  # FACTCHECK_HTTP_THREADS: requests handled at once
+    http_max_connections: int = 500  # FACTCHECK_HTTP_CONNECTIONS: open connections at most
+    http_max_body_bytes: int = 4 * 1024 * 1024  # FACTCHECK_HTTP_MAX_BODY: larger bodies get 413, unread
+    http_idle_timeout_seconds: int = 30  # FACTCHECK_HTTP_IDLE_TIMEOUT: silent connections are closed
+    http_stop_seconds: float = 5.0  # FACTCHECK_HTTP_STOP_SECONDS: on SIGTERM, requests in flight get this long
     # Limits (0 = unlimited): checks per user and per channel in a sliding window, LLM tokens per UTC day
     user_limit: int = 20  # FACTCHECK_USER_LIMIT
     channel_limit: int = 60  # FACTCHECK_CHANNEL_LIMIT
@@ -150,6 +156,13 @@ class Settings:
             slack_api_url=api_url,
             port=_int(env, "PORT", cls.port, minimum=1),
             trigger_emoji=(_str(env, "FACTCHECK_TRIGGER_EMOJI", cls.trigger_emoji) or "mag").strip(":"),
+            http_threads=_int(env, "FACTCHECK_HTTP_THREADS", cls.http_threads, minimum=1),
+            http_max_connections=_int(env, "FACTCHECK_HTTP_CONNECTIONS", cls.http_max_connections, minimum=10),
+            http_max_body_bytes=_int(env, "FACTCHECK_HTTP_MAX_BODY", cls.http_max_body_bytes, minimum=1024),
+            http_idle_timeout_seconds=_int(
+                env, "FACTCHECK_HTTP_IDLE_TIMEOUT", cls.http_idle_timeout_seconds, minimum=1
+            ),
+            http_stop_seconds=_float(env, "FACTCHECK_HTTP_STOP_SECONDS", cls.http_stop_seconds),
             user_limit=_int(env, "FACTCHECK_USER_LIMIT", cls.user_limit),
             channel_limit=_int(env, "FACTCHECK_CHANNEL_LIMIT", cls.channel_limit),
             limit_window_seconds=_int(env, "FACTCHECK_LIMIT_WINDOW", cls.limit_window_seconds, minimum=1),

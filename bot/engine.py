@@ -163,7 +163,9 @@ class _Run:
                     self.usage.add(exc.usage)  # failed attempts were billed too
                     if self._failure is None:
                         self._failure = exc
-                        log.warning("analyzer %s failed (%s): %s", engine.analyzer.name, exc.kind, exc)
+                        # A refusal's text may quote the article: only its kind at WARNING.
+                        shown = "the model refused" if exc.kind == "refusal" else exc
+                        log.warning("analyzer %s failed (%s): %s", engine.analyzer.name, exc.kind, shown)
                 if engine.fallback is None:
                     raise CheckFailed(str(exc)) from exc
             else:

@@ -213,5 +213,6 @@ def call_with_retries(settings: Settings, attempt: Callable[[], T], *, what: str
         return retrying(counted)
     except (openai.OpenAIError, OutputError) as exc:
         error = to_analyzer_error(exc, attempts=attempts, settings=settings)
-        log.warning("%s gave up after %d attempt(s): %s", what, attempts, error)
+        # A refusal may quote the article: only its kind.
+        log.warning("%s gave up after %d attempts: %s", what, attempts, "refusal" if error.kind == "refusal" else error)
         raise error from exc

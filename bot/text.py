@@ -17,12 +17,15 @@ class InputError(ValueError):
     """The input cannot be checked. The message is one sentence meant for the person who sent it."""
 
 
-def decode_input(data: bytes, max_chars: int) -> str:
-    """Bytes from a file, pipe or request -> text, or an ``InputError`` that says what is wrong."""
+def decode_input(data: bytes, max_chars: int, size: int | str | None = None) -> str:
+    """Bytes from a file, pipe or request -> text, or an ``InputError`` that says what is wrong.
+
+    ``size``: the input's true size when ``data`` was read only up to the limit (a number, or a
+    phrase such as "more than 1,000,000,000"), so that the message tells the real size.
+    """
     if len(data) > max_chars * MAX_INPUT_BYTES_FACTOR:
-        raise InputError(
-            f"The input is {len(data):,} bytes; the limit is {max_chars:,} characters (FACTCHECK_MAX_CHARS)."
-        )
+        shown = f"{size:,}" if isinstance(size, int) else size or f"{len(data):,}"
+        raise InputError(f"The input is {shown} bytes; the limit is {max_chars:,} characters (FACTCHECK_MAX_CHARS).")
     if b"\x00" in data:
         raise InputError("The input contains NUL bytes: it looks like binary data, not an article.")
     try:

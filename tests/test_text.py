@@ -26,6 +26,8 @@ def test_decode_input_rejects_binary_and_bad_utf8():
         decode_input(b"abc\xff\xfe", 100)
     with pytest.raises(InputError, match="bytes"):
         decode_input(b"a" * 500, 100)
+    with pytest.raises(InputError, match=r"The input is 2,000,000 bytes; the limit is 100 characters"):
+        decode_input(b"a" * 401, 100, size=2_000_000)  # read up to the limit; the caller knows the true size
     assert decode_input("Kyiv – “quoted” 🙂".encode(), 100) == "Kyiv – “quoted” 🙂"
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import BinaryIO
@@ -16,7 +17,7 @@ from bot.config import Settings
 from bot.inputs.extract import ExtractedArticle, extract
 from bot.inputs.fetch import Fetched, FetchLimits, fetch
 from bot.models import SourceKind
-from bot.text import MAX_INPUT_BYTES_FACTOR, InputError, prepare_text
+from bot.text import MAX_INPUT_BYTES_FACTOR, InputError, decode_input, prepare_text
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 # "www.x.org/a" or "x.org/a": a link without its scheme, not a missing file name like "story.txt".
@@ -45,9 +46,31 @@ def article_from_text(text: str, settings: Settings) -> ExtractedArticle:
     return ExtractedArticle(text=prepare_text(text, settings.max_article_chars), title=None, kind="text")
 
 
+_COUNT_CHUNK = 1 << 20
+_COUNT_AT_MOST = 1 << 30  # a pipe that never ends (/dev/zero) is reported as "more than" this
+
+
+def _true_size(stream: BinaryIO, data: bytes) -> int | str:
+    """The whole input's size, for the message: the file's size, or the rest of a pipe counted (not kept)."""
+    try:
+        if stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            return os.fstat(stream.fileno()).st_size
+    except (OSError, ValueError):
+        pass
+    size = len(data)
+    while chunk := stream.read(_COUNT_CHUNK):
+        size += len(chunk)
+        if size > _COUNT_AT_MOST:
+            return f"more than {_COUNT_AT_MOST:,}"
+    return size
+
+
 def article_from_stream(stream: BinaryIO, settings: Settings) -> ExtractedArticle:
-    """Standard input: text only (UTF-8), as before."""
-    data = stream.read(settings.max_article_chars * MAX_INPUT_BYTES_FACTOR + 1)
+    """Standard input: text only (UTF-8), as before. Too long: the message tells the input's true size."""
+    limit = settings.max_article_chars * MAX_INPUT_BYTES_FACTOR + 1  # one byte past the limit shows it was passed
+    data = stream.read(limit)
+    if len(data) >= limit:
+        decode_input(data, settings.max_article_chars, _true_size(stream, data))  # raises InputError
     return extract(data, kind="text", max_chars=settings.max_article_chars, content_type="text/plain")
 
 

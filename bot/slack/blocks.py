@@ -15,7 +15,15 @@ from typing import Any
 from bot.limits import BUDGET_REASON_PREFIX
 from bot.models import Checklist, ClaimItem, SourceItem
 from bot.render import label
-from bot.slack.mrkdwn import escape, escape_truncate, mention, quote_block_shortened
+from bot.slack.mrkdwn import (
+    escape,
+    escape_truncate,
+    mention,
+    neutral,
+    neutral_truncate,
+    quote_block_shortened,
+    without_invisibles,
+)
 from bot.slack.records import HistoryEntry, ItemStatus, ThreadRecord
 
 # Slack's limits, with margins where Slack's own counting is fuzzy.
@@ -173,7 +181,7 @@ def _status_line(status: ItemStatus) -> str:
     if status.at:
         line += f", {_when(status.at)}"
     if status.note:
-        line += f" — {escape_truncate(status.note, _FIELD_CAPS['note'])}"
+        line += f" — {neutral_truncate(status.note, _FIELD_CAPS['note'])}"
     return line
 
 
@@ -183,16 +191,16 @@ def _item_section_text(item: ClaimItem | SourceItem, status: ItemStatus) -> tupl
     head = f"*{item.number}. {item.kind.capitalize()} · {escape(kind)}* · {_PRIORITY.get(item.priority, item.priority)}"
     details: list[str] = []
     if isinstance(item, ClaimItem) and item.claim and item.claim.strip() != item.quote.strip():
-        details.append(f"*Claim:* {escape_truncate(item.claim, _FIELD_CAPS['claim'])}")
+        details.append(f"*Claim:* {neutral_truncate(item.claim, _FIELD_CAPS['claim'])}")
     if isinstance(item, SourceItem) and item.source:
-        details.append(f"*Source cited:* {escape_truncate(item.source.text, _FIELD_CAPS['source'])}")
+        details.append(f"*Source cited:* {neutral_truncate(item.source.text, _FIELD_CAPS['source'])}")
     if item.hedges:
         cues = ", ".join(f"“{h.text}”" for h in item.hedges)
-        details.append(f"*Hedges:* {escape_truncate(cues, _FIELD_CAPS['hedges'])}")
+        details.append(f"*Hedges:* {neutral_truncate(cues, _FIELD_CAPS['hedges'])}")
     if item.why:
-        details.append(f"*Why:* {escape_truncate(item.why, _FIELD_CAPS['why'])}")
+        details.append(f"*Why:* {neutral_truncate(item.why, _FIELD_CAPS['why'])}")
     if item.how_to_verify:
-        details.append(f"*How to verify:* {escape_truncate(item.how_to_verify, _FIELD_CAPS['how'])}")
+        details.append(f"*How to verify:* {neutral_truncate(item.how_to_verify, _FIELD_CAPS['how'])}")
     details.append(_status_line(status))
 
     shortened_note = " _(quote shortened)_"
@@ -222,7 +230,7 @@ def _item_blocks(item: ClaimItem | SourceItem, status: ItemStatus, record: Threa
 
 def _summary_context(checklist: Checklist, statuses: dict[int, ItemStatus], version: int) -> dict[str, Any]:
     stats = checklist.stats
-    title = f"*{escape_truncate(checklist.title, 300)}*" + (f" · version {version} (rechecked)" if version > 1 else "")
+    title = f"*{neutral_truncate(checklist.title, 300)}*" + (f" · version {version} (rechecked)" if version > 1 else "")
     lines = [title, _progress_line(checklist, statuses)]
     if checklist.items:
         claims = sum(1 for i in checklist.items if i.kind == "claim")
@@ -232,15 +240,15 @@ def _summary_context(checklist: Checklist, statuses: dict[int, ItemStatus], vers
         )
     analyzer = escape(stats.analyzer or "unknown")
     if stats.model:
-        analyzer += f" ({escape_truncate(stats.model, 100)})"
+        analyzer += f" ({neutral_truncate(stats.model, 100)})"
     lines.append(f"Analyzer: {analyzer}")
     if stats.fallback_reason and stats.fallback_reason.startswith(BUDGET_REASON_PREFIX):
         reason = stats.fallback_reason.removeprefix(BUDGET_REASON_PREFIX)
-        lines.append(":information_source: The offline analyzer made this checklist. " + escape_truncate(reason, 300))
+        lines.append(":information_source: The offline analyzer made this checklist. " + neutral_truncate(reason, 300))
     elif stats.fallback_reason:
         lines.append(
             ":warning: The offline analyzer stood in because the LLM failed: "
-            + escape_truncate(stats.fallback_reason, 300)
+            + neutral_truncate(stats.fallback_reason, 300)
         )
     if stats.dropped_ungrounded:
         lines.append(f":scissors: Dropped {stats.dropped_ungrounded} item(s) whose quote is not in the article.")
@@ -262,7 +270,8 @@ def checklist_messages(
         first.append(_section("Nothing to check was found.", block_id="fc_empty"))
         return [
             SlackMessage(
-                text=_fallback(f"Fact-check checklist: {checklist.title}: nothing to check was found"), blocks=first
+                text=_fallback(f"Fact-check checklist: {neutral(checklist.title)}: nothing to check was found"),
+                blocks=first,
             )
         ]
 
@@ -287,7 +296,7 @@ def checklist_messages(
     for index, (page_blocks, page_numbers) in enumerate(pages):
         span = f"{page_numbers[0]}–{page_numbers[-1]}" if len(page_numbers) > 1 else str(page_numbers[0])
         if index == 0:
-            text = f"Fact-check checklist: {checklist.title} ({verified} of {total} verified"
+            text = f"Fact-check checklist: {neutral(checklist.title)} ({verified} of {total} verified"
             text += f", {flagged} flagged)" if flagged else ")"
         else:
             text = f"Fact-check checklist (continued): items {span}"
@@ -323,9 +332,9 @@ def parent_message(
     """
     how = {"command": "with /factcheck", "reaction": "with a reaction", "recheck": "a recheck"}.get(trigger)
     asked = f"{mention(requested_by)} asked for " + ("a recheck" if trigger == "recheck" else "a fact-check")
-    line = f"{asked}: *{escape_truncate(title or 'untitled', 500)}*"
+    line = f"{asked}: *{neutral_truncate(title or 'untitled', 500)}*"
     blocks: list[dict[str, Any]] = [_section(line, block_id="fc_parent")]
-    fallback = f"{asked}: {escape_truncate(title or 'untitled', 500)}"
+    fallback = f"{asked}: {neutral_truncate(title or 'untitled', 500)}"
     footer: list[str] = []
     if how and trigger != "recheck":
         footer.append(f"Requested {how}")
@@ -402,7 +411,7 @@ def _history_line(entry: HistoryEntry) -> str:
     if entry.numbers:
         line += f" {_cut(_ranges(entry.numbers), 200)}"
     if entry.note:
-        line += f" — {escape_truncate(entry.note, 200)}"
+        line += f" — {neutral_truncate(entry.note, 200)}"
     return line
 
 
@@ -449,7 +458,7 @@ def status_message(checklist: Checklist, statuses: dict[int, ItemStatus], histor
             shown.append(_cut(f"…and {len(flagged_lines) - len(shown)} more flagged: {_ranges(rest[len(shown) :])}"))
         blocks += _pack_sections(["*Flagged*", *shown], "fc_status_flagged")
     if open_items:
-        lines = [f"• {i.number}: “{escape_truncate(' '.join(i.quote.split()), 90)}”" for i in open_items[:15]]
+        lines = [f"• {i.number}: “{neutral_truncate(' '.join(i.quote.split()), 90)}”" for i in open_items[:15]]
         lines = _within(lines, 2_000)
         if len(open_items) > len(lines):
             more = _ranges(i.number for i in open_items[len(lines) :])
@@ -470,6 +479,7 @@ def status_message(checklist: Checklist, statuses: dict[int, ItemStatus], histor
 
 
 def notice_message(text: str) -> SlackMessage:
-    """A one-line notice (errors, limits); the text is escaped."""
+    """A notice (errors, limits, answers); the text is escaped and loses bidi and zero-width characters."""
+    text = without_invisibles(text)
     shown = escape_truncate(text, MAX_SECTION - 100)
     return SlackMessage(text=escape_truncate(text, MAX_FALLBACK), blocks=[_section(shown, block_id="fc_notice")])

@@ -29,15 +29,21 @@ _VERBS: dict[str, Action] = {
 _NUMBERED: set[Action] = {"verified", "flag", "reopen"}
 _ALONE: set[Action] = {"status", "help"}  # "status update: ..." is conversation, not a command
 
-# Leading mentions of the bot: raw (<@U123>, <@U123|name>) or already decoded (@U123).
-_LEADING_MENTION = re.compile(r"^\s*(?:<@[A-Z0-9]+(?:\|[^>]*)?>|@[UW][A-Z0-9]{2,}\b)[\s:,]*")
+# Leading mentions of the bot, any number of them at once: raw (<@U123>, <@U123|name>) or decoded (@U123).
+# A mention starts with "<" or "@", which the separators never contain, so this cannot backtrack.
+_LEADING_MENTIONS = re.compile(r"\s*(?:(?:<@[A-Z0-9]+(?:\|[^>]*)?>|@[UW][A-Z0-9]{2,}\b)[\s:,]*)+")
 _VERB = re.compile(r"^\s*([A-Za-z]+)\b")
-_ITEM_WORD = re.compile(r"^\s*(?:items?|nos?\.?|numbers?)\s+", re.IGNORECASE)
+# Matched at a position (``pattern.match(text, pos)``), never by slicing: slices copy, so a loop of
+# them over a long reply costs its length squared.
+_ITEM_WORD = re.compile(r"\s*(?:items?|nos?\.?|numbers?)\s+", re.IGNORECASE)
 # One number or range, e.g. "5", "#5", "2-4", "2 – 4".
-_NUMBER = re.compile(r"#?(\d{1,6})(?:\s*[-–—]\s*#?(\d{1,6}))?(?!\d)")
-_SEPARATOR = re.compile(r"^(?:\s*,\s*(?:and\s+)?|\s*&\s*|\s+and\s+|\s+)(?=#?\d)", re.IGNORECASE)
+_NUMBER = re.compile(r"\s*#?(\d{1,6})(?:\s*[-–—]\s*#?(\d{1,6}))?(?!\d)")
+_SEPARATOR = re.compile(r"(?:\s*,\s*(?:and\s+)?|\s*&\s*|\s+and\s+|\s+)(?=#?\d)", re.IGNORECASE)
 _NOTE_LEAD = re.compile(r"^[\s:,;.\-–—]+")
-_MAX_RANGE = 1000  # "1-999999" is not a plausible command; do not expand it
+# Bounds on one reply. Slack caps a message at 40,000 characters; entities (&amp;) lengthen the wire form.
+MAX_TEXT_CHARS = 50_000  # longer is not a command
+MAX_TERMS = 50  # numbers and ranges in one command ("verified 2, 5 and 7" is three)
+MAX_NUMBERS = 1_000  # item numbers after ranges are expanded: far more than any checklist has
 
 
 @dataclass
@@ -49,39 +55,50 @@ class ThreadCommand:
 
 
 def _strip_mention(text: str) -> str:
-    previous = None
-    while previous != text:  # "<@Ubot> <@Ubot> verified 2" still counts
-        previous = text
-        text = _LEADING_MENTION.sub("", text, count=1)
-    return text
+    match = _LEADING_MENTIONS.match(text)  # "<@Ubot> <@Ubot> verified 2" still counts
+    return text[match.end() :] if match else text
 
 
 def _parse_numbers(rest: str) -> tuple[list[int], str] | None:
-    """Leading item numbers and ranges in ``rest``, and what follows them (the note)."""
-    rest = _ITEM_WORD.sub("", rest, count=1).lstrip()
+    """Leading item numbers and ranges in ``rest``, and what follows them (the note).
+
+    Linear in the length of ``rest``: at most MAX_TERMS terms are read, at most MAX_NUMBERS numbers
+    are produced, and duplicates are found with a set. Past either bound it is not a command.
+    """
+    item_word = _ITEM_WORD.match(rest)
+    pos = item_word.end() if item_word else 0  # _NUMBER skips leading whitespace itself
     numbers: list[int] = []
-    while True:
-        match = _NUMBER.match(rest)
+    seen: set[int] = set()
+    for _ in range(MAX_TERMS):
+        match = _NUMBER.match(rest, pos)
         if not match:
             break
         low = int(match.group(1))
         high = int(match.group(2)) if match.group(2) else low
         low, high = min(low, high), max(low, high)
-        if high - low >= _MAX_RANGE:
+        if len(numbers) + (high - low + 1) > MAX_NUMBERS:
             return None
-        numbers.extend(n for n in range(low, high + 1) if n not in numbers)
-        rest = rest[match.end() :]
-        sep = _SEPARATOR.match(rest)
+        for n in range(low, high + 1):
+            if n not in seen:
+                seen.add(n)
+                numbers.append(n)
+        pos = match.end()
+        sep = _SEPARATOR.match(rest, pos)
         if not sep:
             break
-        rest = rest[sep.end() :]
+        pos = sep.end()
+    else:
+        if _NUMBER.match(rest, pos):  # one term more than MAX_TERMS
+            return None
     if not numbers:
         return None
-    return numbers, rest
+    return numbers, rest[pos:]
 
 
 def parse_thread_command(text: str) -> ThreadCommand | None:
     """Parse a thread reply as Slack sends it (``event["text"]``); ``None`` when it is not a command."""
+    if len(text) > MAX_TEXT_CHARS:
+        return None
     # Entities are decoded once, up front, so "&amp;" separates numbers like "&" and notes read as typed.
     body = decode_incoming(_strip_mention(text))
     verb_match = _VERB.match(body)

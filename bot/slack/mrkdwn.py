@@ -3,6 +3,12 @@
 Slack parses ``<...>`` in posted text as mentions and links (``<!channel>`` pings a whole channel),
 so every piece of text that did not come from our own templates goes through ``escape``. Lengths
 are always measured on the escaped text, because that is what Slack counts.
+
+Text from an article, an LLM or an editor's note also goes through ``neutral`` first, so that it cannot
+fake a line of ours (a "✅ Verified by …" status, a bold label): line breaks become spaces, mrkdwn
+markers (``* ~ ``` and ``_`` at a word's edge) become lookalikes Slack does not parse (mrkdwn has no
+escape character), emoji
+codes lose their colons' meaning, and bidi controls and zero-width characters are dropped.
 """
 
 from __future__ import annotations
@@ -14,6 +20,59 @@ ELLIPSIS = "…"
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _MARKUP = re.compile(r"<([^<>]*)>")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{1,20}$")
+
+
+# Invisible characters that reorder or hide text: bidi embeddings, overrides and isolates, the Arabic
+# letter mark, zero-width spaces/joiners and marks, word joiner, BOM; and C0 controls but tab and breaks.
+_INVISIBLE = [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x061C, 0x200B, 0x200E, 0x200F, 0x2060, 0xFEFF]
+# Zero-width (non-)joiners build emoji (👩‍⚖️) and Persian or Indic words: kept between two non-ASCII
+# characters, dropped wherever they touch ASCII (where they could only hide or split a word).
+# Runs are only tried from their first joiner and never backtrack: linear on any input.
+_JOINER_NEAR_ASCII = re.compile(
+    r"(?:^|(?<=[\x00-\x7f]))[\u200c\u200d]++|(?<![\u200c\u200d])[\u200c\u200d]++(?=[\x00-\x7f]|$)"
+)
+_CONTROLS = [*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F]
+_LINE_BREAKS = "\r\v\f\x85\u2028\u2029"  # and "\n"
+# mrkdwn markers and lookalikes that Slack shows but never parses: ∗ (asterisk operator), ˍ (modifier
+# letter low macron), ∼ (tilde operator), ˋ (modifier letter grave accent).
+LOOKALIKES = {"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb"}
+_NEUTRAL = str.maketrans(
+    {
+        **dict.fromkeys(_INVISIBLE + _CONTROLS),
+        **dict.fromkeys(_LINE_BREAKS, "\n"),
+        **{marker: lookalike for marker, lookalike in LOOKALIKES.items() if marker != "_"},
+    }
+)
+# "_" only opens or closes italics at a word's edge: OPENAI_API_KEY and snake_case names stay as typed.
+_EDGE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
+_INVISIBLE_ONLY = str.maketrans(dict.fromkeys(_INVISIBLE + _CONTROLS))
+# A colon that opens an emoji code (":white_check_mark:", ":x:"): the lookahead captures the name.
+_EMOJI_OPEN = re.compile(r":(?=([\w+'-]+):)")
+MODIFIER_COLON = "\ua789"  # ꞉ : looks like a colon, never opens an emoji code
+
+
+def _emoji_colon(match: re.Match[str]) -> str:
+    # Only names with a letter: "10:30:45" stays as it is.
+    return MODIFIER_COLON if any(ch.isalpha() for ch in match.group(1)) else ":"
+
+
+def neutral(text: str) -> str:
+    """Text from outside (article, LLM, notes) as one inert line; still to be escaped. Linear time."""
+    text = _JOINER_NEAR_ASCII.sub("", text.translate(_NEUTRAL))
+    text = _EMOJI_OPEN.sub(_emoji_colon, _EDGE_UNDERSCORE.sub(LOOKALIKES["_"], text))
+    if "\n" in text:
+        text = " ".join(part.strip() for part in text.split("\n") if part.strip())
+    return text
+
+
+def without_invisibles(text: str) -> str:
+    """Our own templates' text: only bidi, zero-width and control characters go (line breaks stay)."""
+    return _JOINER_NEAR_ASCII.sub("", text.translate(_INVISIBLE_ONLY))
+
+
+def neutral_truncate(text: str, limit: int) -> str:
+    """``neutral`` then ``escape_truncate``: for any text from outside, cut to ``limit`` escaped chars."""
+    return escape_truncate(neutral(text), limit)
 
 
 def escape(text: str) -> str:
@@ -82,34 +141,19 @@ def decode_incoming(text: str) -> str:
 
 def quote_block_shortened(text: str, limit: int) -> tuple[str, bool]:
     """Like ``quote_block`` and also whether the quote had to be cut."""
-    lines = text.strip("\n").splitlines() or [""]
-    out: list[str] = []
-    used = 0
-    for line in lines:
-        sep = 1 if out else 0  # the "\n" joining this line to the previous one
-        prefix = "> "
-        rendered = prefix + escape(line)
-        if used + sep + len(rendered) <= limit:
-            out.append(rendered)
-            used += sep + len(rendered)
-            continue
-        room = limit - used - sep - len(prefix)
-        if room > len(ELLIPSIS):
-            out.append(prefix + escape_truncate(line, room))
-        elif out:  # no room for a new line: end the previous one with the ellipsis instead
-            last = out[-1]
-            out[-1] = last[: max(len(prefix), len(last) - len(ELLIPSIS))]
-            # never leave half an entity behind
-            amp = out[-1].rfind("&")
-            if amp >= 0 and ";" not in out[-1][amp:]:
-                out[-1] = out[-1][:amp]
-            out[-1] += ELLIPSIS
-        else:
-            out.append((prefix + ELLIPSIS)[:limit])
-        return "\n".join(out), True
-    return "\n".join(out), False
+    prefix = "> "
+    line = neutral(text)
+    rendered = prefix + escape(line)
+    if len(rendered) <= limit:
+        return rendered, False
+    room = limit - len(prefix)
+    if room > len(ELLIPSIS):
+        return prefix + escape_truncate(line, room), True
+    return (prefix + ELLIPSIS)[:limit], True
 
 
 def quote_block(text: str, limit: int) -> str:
-    """A mrkdwn blockquote ("> " on every line) of ``text``, escaped, cut with "…" to ``limit`` chars."""
+    """A one-line mrkdwn blockquote of ``text``, neutral and escaped, cut with "…" to ``limit`` chars.
+
+    One line: a line break in the quote would let the article write a line of its own under it."""
     return quote_block_shortened(text, limit)[0]

@@ -4,12 +4,12 @@ HTTP routes: ``POST /slack/events`` (commands, events and interactivity all poin
 the signature and rejects timestamps more than 5 minutes off), ``GET /healthz``, ``GET /metrics``
 (Prometheus), 404 for the rest. Unless ``FACTCHECK_INPROCESS_WORKER=0``, the process also runs
 worker threads that take jobs from the Redis queue, so one command runs everything.
-The server is the standard library's wsgiref with a thread per request: no new dependency, and each
-request only acks and enqueues, so it is never the bottleneck. Behind a proxy, any WSGI server can
-host ``make_wsgi_app(services)`` instead.
+The server is waitress (``bot.slack.httpd``: limits on body size, connections, threads and idle
+time; a bounded stop). Any other WSGI server can host ``make_wsgi_app(services)`` instead: the app
+checks Content-Length and the body itself too. See docs/reliability-server.md.
 
-SIGTERM/SIGINT: stop accepting, finish the requests and the jobs in hand, then exit (jobs still
-queued stay in Redis for the next worker).
+SIGTERM/SIGINT: stop accepting, give the requests in flight FACTCHECK_HTTP_STOP_SECONDS, close the
+rest, then finish the jobs in hand and exit (jobs still queued stay in Redis for the next worker).
 """
 
 from __future__ import annotations
@@ -21,14 +21,13 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable
-from socketserver import ThreadingMixIn
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import redis
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.error import BoltError
+from slack_bolt.request.internals import parse_body
 from slack_sdk.errors import SlackApiError
 
 from bot import metrics, store
@@ -36,6 +35,7 @@ from bot.config import Settings
 from bot.jobs.model import shutdown_queue
 from bot.logs import configure_logging
 from bot.slack.app import build_app
+from bot.slack.httpd import HttpLimits, HttpServer
 from bot.slack.services import Services, build_services
 
 log = logging.getLogger(__name__)
@@ -48,20 +48,55 @@ METRICS_PATH = "/metrics"
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-def make_wsgi_app(services: Services, app: App | None = None) -> WSGIApp:
+def http_limits(settings: Settings) -> HttpLimits:
+    return HttpLimits(
+        threads=settings.http_threads,
+        max_connections=settings.http_max_connections,
+        max_body_bytes=settings.http_max_body_bytes,
+        idle_timeout_seconds=settings.http_idle_timeout_seconds,
+        stop_seconds=settings.http_stop_seconds,
+    )
+
+
+def _refuse(start_response: Callable[..., Any], status: str, reason: str) -> Iterable[bytes]:
+    start_response(status, [("Content-Type", "text/plain; charset=utf-8")])
+    return [f"{status.split(' ', 1)[1]}: {reason}".encode()]
+
+
+def _read_event_body(environ: dict[str, Any], max_body: int) -> bytes | tuple[str, str]:
+    """The body, or (status, reason) to refuse it with. Checked before reading, whatever the server."""
+    raw = environ.get("CONTENT_LENGTH") or "0"
+    if not raw.isdigit():  # "abc", "-1", "1e3": never int() something a client chose
+        return "400 Bad Request", "bad Content-Length"
+    length = int(raw)
+    if length > max_body:
+        return "413 Content Too Large", f"the body is over {max_body:,} bytes"
+    body = environ["wsgi.input"].read(length)
+    if len(body) != length:
+        return "400 Bad Request", "the body is shorter than its Content-Length"
+    try:
+        # Slack always sends UTF-8 and well-formed payloads; Bolt parses the body before it checks the
+        # signature and has no answer for junk but an exception (a 500). Refuse it here as a bad request.
+        parsed = parse_body(body.decode("utf-8"), environ.get("CONTENT_TYPE"))
+    except UnicodeDecodeError:
+        return "400 Bad Request", "the body is not UTF-8"
+    except ValueError:
+        return "400 Bad Request", "the body is not a Slack payload"
+    if not isinstance(parsed, dict):
+        return "400 Bad Request", "the body is not a Slack payload"
+    return body
+
+
+def make_wsgi_app(services: Services, app: App | None = None, max_body: int | None = None) -> WSGIApp:
     bolt = SlackRequestHandler(app or build_app(services), path=EVENTS_PATH)
+    max_body_bytes = max_body or services.settings.http_max_body_bytes
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if path == EVENTS_PATH and method == "POST":
-            # Slack always sends UTF-8; Bolt decodes the body without a check, so anything else
-            # would surface as a 500. Read it once here, refuse it as a bad request, or pass it on.
-            body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-            try:
-                body.decode("utf-8")
-            except UnicodeDecodeError:
-                start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8")])
-                return [b"Bad Request: the body is not UTF-8"]
+            body = _read_event_body(environ, max_body_bytes)
+            if isinstance(body, tuple):
+                return _refuse(start_response, *body)
             environ["wsgi.input"] = io.BytesIO(body)
             return bolt(environ, start_response)
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
@@ -87,29 +122,13 @@ def _health(services: Services, start_response: Callable[..., Any]) -> Iterable[
     return [body]
 
 
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    # socketserver's default backlog of 5 resets connections when Slack delivers a burst at once.
-    request_queue_size = 1024
-    daemon_threads = False
-    block_on_close = True  # server_close() waits for requests in flight
-    allow_reuse_address = True
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # request lines are debug noise, not info
-        log.debug("%s " + format, self.address_string(), *args)
-
-
 def start_http_server(
     services: Services, host: str = "127.0.0.1", port: int = 0, app: App | None = None
-) -> tuple[WSGIServer, threading.Thread]:
+) -> tuple[HttpServer, threading.Thread]:
     """Serve in a background thread; ``server.server_port`` is the bound port (useful with ``port=0``)."""
-    server = make_server(
-        host, port, make_wsgi_app(services, app), server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
-    )
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
-    thread.start()
-    return server, thread
+    limits = http_limits(services.settings)
+    server = HttpServer(make_wsgi_app(services, app, limits.max_body_bytes), host, port, limits)
+    return server, server.start()
 
 
 def start_worker(services: Services) -> None:
@@ -131,11 +150,10 @@ def stop_background(services: Services) -> None:
     shutdown_queue(services.queue)
 
 
-def stop_http_server(server: WSGIServer, thread: threading.Thread, services: Services) -> None:
-    """Graceful: stop accepting, let requests then jobs in hand finish."""
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+def stop_http_server(server: HttpServer, thread: threading.Thread, services: Services) -> None:
+    """Graceful and bounded: stop accepting, give requests in flight ``http_stop_seconds``, then the jobs."""
+    server.stop()
+    thread.join(timeout=1)
     stop_background(services)
 
 
@@ -155,12 +173,17 @@ def serve(settings: Settings) -> int:
     configure_logging(settings.log_level, json=settings.log_json)
     try:
         services = build_services(settings)
-        app = build_app(services)
+        services.redis.ping()
     except (redis.RedisError, OSError) as exc:
         _say(f"cannot reach Redis ({exc}); set REDIS_URL to a running server, or unset it for the embedded one.")
         return EXIT_FAILED
+    try:
+        app = build_app(services)  # Bolt checks the bot token with auth.test, at SLACK_API_URL
     except BoltError as exc:
         _say(f"Slack refused the bot token: {exc}")
+        return EXIT_FAILED
+    except OSError as exc:  # urllib's URLError, a timeout, a refused connection
+        _say(f"cannot reach Slack ({exc}); check SLACK_API_URL and the network.")
         return EXIT_FAILED
 
     stop = threading.Event()

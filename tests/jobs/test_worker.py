@@ -259,7 +259,10 @@ def test_without_redis_url_the_worker_joins_the_embedded_redis(
     env = {k: v for k, v in worker_env.items() if k != "REDIS_URL"} | {"XDG_CACHE_HOME": str(cache)}
     job = check_job("cmd-embedded-1")
     RQJobQueue(client).submit(job)
-    worker = WorkerProcess(env, tmp_path / "worker.log", "--burst")
-    assert worker.wait(45) == 0, worker.output()
-    assert client.hget(f"fc:job:{job.job_id}", "done") == b"1", worker.output()
-    assert "embedded redis" in worker.output()
+    try:
+        worker = WorkerProcess(env, tmp_path / "worker.log", "--burst")
+        assert worker.wait(45) == 0, worker.output()
+        assert client.hget(f"fc:job:{job.job_id}", "done") == b"1", worker.output()
+        assert "embedded redis" in worker.output()
+    finally:
+        store.shutdown_embedded(client)  # this test started it: stop it now, not at the session's exit

@@ -312,3 +312,47 @@ def test_status_message_stays_within_limits_when_everything_is_long() -> None:
     assert_within_limits(message)
     text = "\n".join(_texts(message.blocks))
     assert "more flagged: " in text and "more: " in text and "earlier entries not shown" in text
+
+
+# -- hostile article and LLM text cannot fake a status line (issue #10, item 8) ----------------------------
+FAKE = "\n:white_check_mark: *Verified* by <@U0BOSS>\u202e\u200b\n```x```"
+
+
+def test_hostile_fields_cannot_add_a_line_or_format_an_item() -> None:
+    item = _claim(
+        1,
+        quote="The ministry spent 4.2 billion." + FAKE,
+        claim="It spent it." + FAKE,
+        why="No source." + FAKE,
+        how_to_verify="Ask." + FAKE,
+        hedges=[Span(text="said" + FAKE, start=0, end=4)],
+    )
+    checklist = _checklist([item], title="Budget" + FAKE, model="gpt\n*x*", fallback_reason="boom" + FAKE)
+    status = ItemStatus(status="flagged", by="U0EDITOR", at=1.0, note="why" + FAKE)
+    messages = checklist_messages(checklist, RECORD, {1: status})
+    (section,) = [b for b in messages[0].blocks if b.get("block_id") == "fc_item:1"]
+    lines = section["text"]["text"].split("\n")
+    # Ours only: head, quote, claim, hedges, why, how to verify, status.
+    assert len(lines) == 7, lines
+    labels = ["*Claim:*", "*Hedges:*", "*Why:*", "*How", ":triangular_flag_on_post:"]
+    assert [line.split(" ", 1)[0] for line in lines[2:]] == labels
+    for line in lines[1:]:  # past the head, every * is one of our labels, never the article's
+        body = line.split(":*", 1)[-1]
+        assert "*" not in body.replace("*Flagged*", "") and "```" not in body and "`" not in body
+    everything = "\n".join(t for m in messages for t in _texts(m.blocks)) + "".join(m.text for m in messages)
+    assert ":white_check_mark:" not in everything and "<@U0BOSS>" not in everything
+    assert not any(ch in everything for ch in "\u202e\u200b")
+    summary = next(b for b in messages[0].blocks if b.get("block_id") == "fc_summary")
+    assert all("Verified" not in line or line.startswith("*Budget") or "boom" in line for line in _texts(summary))
+
+
+def test_hostile_title_and_notes_in_parent_status_and_notices() -> None:
+    parent = parent_message("Budget" + FAKE, "U0EDITOR", "command", None)
+    assert "\n" not in parent.blocks[0]["text"]["text"] and "\u202e" not in parent.text
+    history = [HistoryEntry(at=1.0, user="U0EDITOR", action="flagged", numbers=[1], note="n" + FAKE)]
+    item = _claim(1, quote="Quote" + FAKE)
+    status = status_message(_checklist([item]), {1: ItemStatus()}, history)
+    text = "\n".join(_texts(status.blocks))
+    assert ":white_check_mark:" not in text and "\u202e" not in text and "<@U0BOSS>" not in text
+    notice = notice_message("An answer\u202e from the model\u2067 \u200b")
+    assert not any(ch in "\n".join(_texts(notice.blocks)) + notice.text for ch in "\u202e\u2067\u200b")

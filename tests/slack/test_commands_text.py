@@ -70,3 +70,47 @@ def test_recheck_keeps_line_breaks() -> None:
 )
 def test_conversation_is_not_a_command(text: str) -> None:
     assert parse_thread_command(text) is None
+
+
+# -- bounded work (issue #10: "verified 1-999 1001-1999 …" took 13.8 s at 584 characters) ---------------
+def _ranges(chars: int) -> str:
+    text, low = "verified", 1
+    while len(text) < chars:
+        text += f" {low}-{low + 998}"
+        low += 1000
+    return text
+
+
+@pytest.mark.timeout(10)  # generous: the quadratic parser needed far longer than this for 5,000 characters
+def test_a_5000_character_range_list_is_refused_cheaply() -> None:
+    text = _ranges(5_000)
+    assert len(text) >= 5_000
+    assert parse_thread_command(text) is None  # ~500 ranges of 999: past MAX_TERMS and MAX_NUMBERS
+    assert parse_thread_command(f"<@U0BOT> {text} and a note") is None
+
+
+@pytest.mark.timeout(10)
+def test_expansion_is_capped_whatever_the_shape() -> None:
+    from bot.slack.commands_text import MAX_NUMBERS, MAX_TERMS
+
+    everything = list(range(1, MAX_NUMBERS + 1))
+    assert parse_thread_command(f"verified 1-{MAX_NUMBERS}") == ThreadCommand("verified", everything)
+    assert parse_thread_command(f"verified 1-{MAX_NUMBERS + 1}") is None
+    assert parse_thread_command("verified 1-600 601-1200") is None  # the cap is on the total, not per range
+    many = " ".join(str(n) for n in range(1, MAX_TERMS + 1))
+    assert parse_thread_command(f"verified {many}") == ThreadCommand("verified", list(range(1, MAX_TERMS + 1)))
+    assert parse_thread_command(f"verified {many} {MAX_TERMS + 1}") is None
+    # Repeats cost a set lookup each, not a scan of everything found so far.
+    repeated = parse_thread_command("verified " + ", ".join(["1-20"] * MAX_TERMS))
+    assert repeated == ThreadCommand("verified", list(range(1, 21)))
+
+
+@pytest.mark.timeout(10)
+def test_long_replies_are_read_in_linear_time() -> None:
+    from bot.slack.commands_text import MAX_TEXT_CHARS
+
+    mentions = "<@U0BOT> " * 4_000  # 36,000 characters of leading mentions
+    assert parse_thread_command(mentions + "verified 2 ok") == ThreadCommand("verified", [2], "ok")
+    note = "x " * 15_000
+    assert parse_thread_command("flag 3 " + note) == ThreadCommand("flag", [3], note.strip())
+    assert parse_thread_command("verified 2 " + "y" * MAX_TEXT_CHARS) is None  # longer than Slack sends
