@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psutil
 import pytest
 
 from bot.config import Settings
@@ -61,10 +62,14 @@ def test_serve_answers_health_and_stops_on_sigterm(slack: SlackAPIStandIn, tmp_p
         text=True,
     )
     try:
-        assert wait_until(lambda: _health(port), timeout=30) == {"ok": True, "redis": True}
+        assert wait_until(lambda: _health(port), timeout=30) == {"ok": True, "redis": True, "workers": 2}
         assert slack.calls_to("auth.test")  # Bolt's own token check went to SLACK_API_URL
+        children = [c for c in psutil.Process(process.pid).children() if "worker" in c.cmdline()]
+        assert len(children) == 2  # FACTCHECK_INPROCESS_WORKER's default: worker processes, not threads
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=15) == 0
+        _gone, alive = psutil.wait_procs(children, timeout=5)
+        assert alive == []  # stopped with the parent
         assert process.stderr is not None
         err = process.stderr.read()
         assert "factcheck: listening on http://0.0.0.0:" in err

@@ -4,11 +4,15 @@ A job takes only the serializable ``Job``, so a separate worker process can run 
 starts a worker registers ``runner_for(services)`` (or ``build_runner``) with ``bot.jobs.worker``.
 Every job is idempotent: what it posted is recorded in the state store as it goes, and a rerun
 updates those messages instead of posting new ones.
+
+A job that raises is retried by the queue, silently (an apology before a retry that then succeeds
+invites a duplicate request). Once it has failed for good, the worker calls the runner's
+``gave_up``: the placeholder (or the parent the job posted) says plainly that it did not run and
+why, and the requester gets an ephemeral message.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 
 from slack_sdk.errors import SlackApiError
@@ -18,10 +22,11 @@ from bot.config import Settings
 from bot.jobs.model import Job
 from bot.jobs.queue import RQJobQueue
 from bot.jobs.worker import JobRunner
+from bot.slack.blocks import notice_message
 from bot.slack.jobs.answer import run_answer
 from bot.slack.jobs.check import run_check
 from bot.slack.jobs.recheck import run_recheck
-from bot.slack.outbox import tell
+from bot.slack.outbox import ephemeral, respond, update
 from bot.slack.services import Services, build_services
 
 log = logging.getLogger(__name__)
@@ -36,13 +41,26 @@ def run_job(services: Services, job: Job) -> None:
     except Exception as exc:
         if isinstance(exc, SlackApiError):
             log.error("job %s: Slack refused a call: %s", job.job_id, exc.response.get("error"))
-        _apologize(services, job)
-        raise
+        raise  # the queue retries it; once it gives up, ``gave_up`` tells the requester
+
+
+class SlackRunner:
+    """The job runner a worker calls (``run_job`` with this process's ``services``), and what it says
+    when the queue gives a job up."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def __call__(self, job: Job) -> None:
+        run_job(self.services, job)
+
+    def gave_up(self, job: Job, reason: str) -> None:
+        tell_gave_up(self.services, job, reason)
 
 
 def runner_for(services: Services) -> JobRunner:
     """The job runner a worker calls: ``run_job`` with this process's ``services``."""
-    return functools.partial(run_job, services)
+    return SlackRunner(services)
 
 
 def build_runner(settings: Settings) -> JobRunner:
@@ -51,16 +69,26 @@ def build_runner(settings: Settings) -> JobRunner:
     return runner_for(build_services(settings, redis_client=client, queue=RQJobQueue.from_settings(client, settings)))
 
 
-def _apologize(services: Services, job: Job) -> None:
-    """Best effort, once per job: the requester hears something broke instead of waiting for ever.
+WHAT = {"check": "Your fact-check", "recheck": "The recheck", "answer": "Your question"}
 
-    A queue with retries may run the job again, so the notice does not promise failure."""
-    try:
-        progress = services.state.job_get(job.job_id)
-        if progress.get("apologized"):
-            return
-        services.state.job_set(job.job_id, apologized="1")
-        text = "Something went wrong on my side. If no checklist appears here in a few minutes, try again."
-        tell(services, job, text, job.thread_ts or progress.get("parent_ts"), None)
-    except Exception:
-        log.warning("job %s: could not tell the requester about the failure", job.job_id)
+
+def tell_gave_up(services: Services, job: Job, reason: str) -> None:
+    """The job will not run: replace its "Checking…" placeholder (or the parent it posted) with a plain
+    notice, and tell the requester in an ephemeral message. Raises when Slack cannot be told (the
+    worker tries again later)."""
+    progress = services.state.job_get(job.job_id)
+    if progress.get("done"):
+        return  # it finished after all (an earlier attempt's last step): nothing to take back
+    again = "Send `/factcheck` again" if job.kind == "check" and job.trigger == "command" else "Try again"
+    text = f"{WHAT[job.kind]} did not run: {reason}. Nothing more will happen for it. {again} in a minute."
+    placeholder = progress.get("msg0") or progress.get("placeholder_ts")
+    parent = progress.get("parent_ts")  # a slash command's parent, posted by the job itself
+    if placeholder:
+        update(services, job.channel, placeholder, notice_message(text))
+    elif parent:
+        update(services, job.channel, parent, notice_message(text))
+    if job.response_url:
+        respond(job.response_url, text)
+    else:
+        ephemeral(services, job.channel, job.user, text, job.thread_ts)
+    services.state.job_set(job.job_id, gave_up="1")  # not "done": a new submit of the job may run it
