@@ -71,7 +71,7 @@ SCHEDULE_LOCK_SECONDS = 30  # one process at a time moves due retries to the que
 SCHEDULE_LOCK_KEY = "fc:queue:schedule-lock:{queue}"
 INPROCESS_DEQUEUE_SECONDS = 2  # worker threads poll the queue this often (see start_in_process_worker)
 RECONNECT_FIRST_SECONDS = 0.5  # a worker that lost Redis tries again after this, doubling...
-RECONNECT_MAX_SECONDS = 10.0  # ...up to this: Redis back -> work resumes within this long
+RECONNECT_MAX_SECONDS = 5.0  # ...up to this: Redis back -> work resumes within this long
 TOLD_KEY = "fc:queue:told:{rq_id}"  # a failed job's requester was told (at most once)
 TOLD_TRIES = 3  # a notice that cannot be delivered is tried again at the next maintenance, this often
 
