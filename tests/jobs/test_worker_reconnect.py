@@ -21,6 +21,7 @@ from bot.jobs.model import Job
 from bot.jobs.queue import RQJobQueue
 from bot.jobs.worker import register_runner, start_in_process_worker
 from standins.slack_api import SlackAPIStandIn
+from tests.conftest import leftover_workers
 from tests.jobs.test_worker import TOKEN, WorkerProcess, check_job, job_status, slack, wait_until
 from tests.redis_process import RedisProcess, redis_process
 
@@ -88,6 +89,7 @@ def test_worker_process_waits_for_redis_and_reconnects_after_a_restart(
     try:
         time.sleep(2.0)
         assert worker.proc.poll() is None, worker.output()  # it waits, where it used to exit 1
+        assert worker.proc.pid in [p.pid for p in leftover_workers()]  # the session-end check would see it
         redis_process.start()
         client = redis_process.client()
         first = check_job("cmd-reconnect-p1")
@@ -107,6 +109,7 @@ def test_worker_process_waits_for_redis_and_reconnects_after_a_restart(
         if worker.proc.poll() is None:
             worker.proc.terminate()
         assert worker.wait(15) == 0, worker.output()
+        assert worker.proc.pid not in [p.pid for p in leftover_workers()]
 
 
 def test_redis_client_with_short_timeout_answers_a_frozen_redis_fast(redis_process: RedisProcess) -> None:
