@@ -153,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the Slack app (HTTP, or Socket Mode with SLACK_APP_TOKEN)",
         epilog=_epilog(
             SLACK_ENV,
-            "FACTCHECK_INPROCESS_WORKER, " + JOBS_ENV,
+            "FACTCHECK_INPROCESS_WORKER (worker processes, default 2), FACTCHECK_WORKER_STOP_SECONDS, " + JOBS_ENV,
             ANALYSIS_ENV,
             INPUT_ENV,
             codes="exit codes: 0 stopped, 1 could not start (Redis, Slack), 2 bad setting, 130 Ctrl-C",

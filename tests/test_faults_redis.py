@@ -5,6 +5,7 @@ against a test-owned redis-server (append-only, like production) and the Slack W
 which answers chat.* calls after a short delay so that the workers stay busy. 100 signed
 ``/factcheck`` commands go out from 20 senders in five waves; after the second wave Redis is killed
 for 10 s while the workers are busy, then restarted; then one worker process is killed with SIGKILL.
+Last, Redis is frozen (SIGSTOP) for a moment: acks still leave in time and say the queue is unreachable.
 
 Every command must end with exactly one answer the requester can see: a checklist in its thread, or
 an explicit message (the ack saying the queue is unreachable, or a notice that the job did not run);
@@ -124,7 +125,7 @@ def _send(port: int, n: int, body: bytes, headers: dict[str, str]) -> Ack:
 
 
 class HealthLog(threading.Thread):
-    """Polls /healthz every 0.1 s: (time, status, reason)."""
+    """Polls /healthz every 0.1 s: (time answered, status, body)."""
 
     def __init__(self, port: int) -> None:
         super().__init__(daemon=True)
@@ -134,9 +135,8 @@ class HealthLog(threading.Thread):
 
     def run(self) -> None:
         while not self.done.wait(0.1):
-            at = time.monotonic()
             status, body = _get(self.port, "/healthz")
-            self.samples.append((at, status, body))
+            self.samples.append((time.monotonic(), status, body))  # when answered: after what it saw
 
 
 def _text_of(message: dict[str, Any]) -> str:
@@ -216,7 +216,7 @@ def test_redis_outage_and_a_killed_worker_leave_no_command_unanswered(
         queued = {a.n for a in acks if "Checking" in a.text}
         refused = {a.n for a in acks if QUEUE_DOWN in a.text}
 
-        def settled() -> dict[int, list[str]] | None:
+        def settled() -> dict[int, list[str]]:
             with slack._lock:
                 messages = {ch: [dict(m) for m in msgs] for ch, msgs in slack.messages.items()}
                 told = {c.path.rsplit("/", 1)[-1]: c.params.get("text", "") for c in slack.calls
@@ -236,16 +236,17 @@ def test_redis_outage_and_a_killed_worker_leave_no_command_unanswered(
             for n in queued:
                 if GAVE_UP in told.get(f"s{n}", ""):
                     outcome.setdefault(n, []).append("told")
-            done = all(
-                {"checklist", "notice"} & set(outcome.get(n, [])) and "checking" not in outcome.get(n, [])
-                for n in queued
-            )
-            return outcome if done else None
+            return outcome
 
-        outcome = None
+        def waiting(outcome: dict[int, list[str]]) -> list[tuple[int, list[str]]]:
+            return [
+                (n, outcome.get(n, []))
+                for n in sorted(queued)
+                if not {"checklist", "notice"} & set(outcome.get(n, [])) or "checking" in outcome.get(n, [])
+            ]
+
         settle_by = time.monotonic() + SETTLE_SECONDS
-        while outcome is None and time.monotonic() < settle_by:
-            outcome = settled()
+        while waiting(outcome := settled()) and time.monotonic() < settle_by:
             time.sleep(0.25)
         marks["settled"] = time.monotonic()
         # Health: back to 200 (one worker may still be restarting, the other serves).
@@ -255,8 +256,15 @@ def test_redis_outage_and_a_killed_worker_leave_no_command_unanswered(
         final_health = _get(port, "/healthz")
         health.done.set()
         health.join(5)
-        unsettled = sorted(n for n in queued if outcome is None or n not in outcome)
-        assert outcome is not None, f"unanswered: {unsettled[:10]}…\n{output()}"
+        # A frozen Redis (SIGSTOP: connections open, no answers): acks still leave in time, and say why.
+        redis_process.freeze()
+        try:
+            with ThreadPoolExecutor(5) as pool:
+                frozen = list(pool.map(lambda n: _send(port, n, *_command(slack, n)), range(1000, 1005)))
+            frozen_health = _get(port, "/healthz")
+        finally:
+            redis_process.thaw()
+        assert not waiting(outcome), f"unanswered (story, what it has): {waiting(outcome)[:10]}\n{output()}"
 
         # -- assertions ----------------------------------------------------------------------------------
         assert len(acks) == COMMANDS
@@ -278,6 +286,8 @@ def test_redis_outage_and_a_killed_worker_leave_no_command_unanswered(
         assert down and all(s[1] == 503 for s in down), [s[1:] for s in down if s[1] != 503][:3]
         assert all("Redis does not answer" in s[2] for s in down)
         assert final_health[0] == 200, final_health
+        assert all(a.status == 200 and QUEUE_DOWN in a.text and a.seconds < 2.0 for a in frozen), frozen
+        assert frozen_health[0] == 503 and "Redis does not answer" in frozen_health[1]
         # The supervisor replaced the killed worker (logged, not silent).
         assert "exited with signal SIGKILL" in output()
 
@@ -286,6 +296,7 @@ def test_redis_outage_and_a_killed_worker_leave_no_command_unanswered(
             "checklists": sum("checklist" in outcome[n] for n in queued),
             "given_up": sum("checklist" not in outcome[n] for n in queued),
             "ack_max_s": round(max(a.seconds for a in acks), 3),
+            "ack_max_frozen_s": round(max(a.seconds for a in frozen), 3),
             "outage_s": round(marks["up"] - marks["down"], 1),
             "last_answer_after_restart_s": round(marks["settled"] - marks["up"], 1),
         }

@@ -374,6 +374,8 @@ def keep_working(
     lost = 0
     what = "worker"
     while wait_for_redis(client, stop, what):
+        if lost:
+            log.warning("%s: Redis answers again; a new worker takes jobs", what)
         try:
             worker = make_worker()
             worker.stop_event = stop
