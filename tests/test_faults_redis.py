@@ -142,9 +142,9 @@ class HealthLog(threading.Thread):
 def _text_of(message: dict[str, Any]) -> str:
     parts = [message.get("text") or ""]
     for block in message.get("blocks") or []:
-        text = block.get("text")
-        if isinstance(text, dict):
-            parts.append(text.get("text") or "")
+        for element in [block.get("text"), *(block.get("elements") or [])]:  # sections and context lines
+            if isinstance(element, dict):
+                parts.append(element.get("text") or "")
     return "\n".join(parts)
 
 
@@ -232,7 +232,7 @@ def test_redis_outage_and_a_killed_worker_leave_no_command_unanswered(
                     seen.append("parent")
                     seen += ["checklist" for m in thread if _is_checklist(m)]
                     seen += ["notice" for m in [parent, *thread] if GAVE_UP in _text_of(m)]
-                    seen += ["checking" for m in [parent, *thread] if _text_of(m).lstrip().startswith("Checking")]
+                    seen += ["checking" for m in [parent, *thread] if "Checking" in _text_of(m)]
             for n in queued:
                 if GAVE_UP in told.get(f"s{n}", ""):
                     outcome.setdefault(n, []).append("told")

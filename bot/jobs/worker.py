@@ -152,7 +152,11 @@ class FactcheckWorker(SimpleWorker):
         exception, quitting" and returns as if stopped), and a stop is seen within ``dequeue_seconds``."""
         if threading.current_thread() is not threading.main_thread():
             self.death_penalty_class = TimerDeathPenalty  # SIGALRM cannot reach this thread
-        self.bootstrap(logging_level)  # registers the worker: raises when Redis is not there
+        try:
+            self.bootstrap(logging_level)  # registers the worker: raises when Redis is not there
+        except BaseException:
+            self._teardown_quietly()  # a half-done bootstrap may have started the pubsub thread
+            raise
         self._install_signal_handlers()
         completed = 0
         self._working = True
@@ -323,6 +327,9 @@ def _reason(job: RQJob) -> str:
     return "it failed on every attempt"
 
 
+_told_here: set[str] = set()  # failed jobs this process has seen told: not asked about again
+
+
 def tell_given_up(queue: Queue) -> int:
     """Hand each job in the FailedJobRegistry to the runner's ``gave_up`` once; returns how many."""
     runner = get_runner() if _factory is not None else None
@@ -330,10 +337,15 @@ def tell_given_up(queue: Queue) -> int:
     if gave_up is None:
         return 0
     told = 0
+    if len(_told_here) > 10_000:  # failed jobs expire from the registry after a day
+        _told_here.clear()
     for rq_id in queue.failed_job_registry.get_job_ids():
+        if rq_id in _told_here:
+            continue
         key = TOLD_KEY.format(rq_id=rq_id)
         if not queue.connection.set(key, 0, nx=True, ex=2 * 24 * 3600):
-            continue  # told already (or being told by another worker)
+            _told_here.add(rq_id)
+            continue  # told already (or being told by another worker, or given up on)
         try:
             rq_job = RQJob.fetch(rq_id, connection=queue.connection, serializer=queue.serializer)
             job = Job.model_validate_json(rq_job.args[0])
@@ -342,6 +354,7 @@ def tell_given_up(queue: Queue) -> int:
         with request_context(job.job_id):
             try:
                 gave_up(job, _reason(rq_job))
+                _told_here.add(rq_id)
                 told += 1
                 log.warning("job %s (%s) failed for good; the requester was told", job.job_id, job.kind)
             except Exception as exc:  # Slack down: try again at a later maintenance, a few times

@@ -22,12 +22,14 @@ from bot.config import Settings
 from bot.jobs.model import Job
 from bot.jobs.queue import RQJobQueue
 from bot.jobs.worker import JobRunner
-from bot.slack.blocks import notice_message
+from bot.slack.blocks import SlackMessage, notice_message, parent_message
 from bot.slack.jobs.answer import run_answer
 from bot.slack.jobs.check import run_check
 from bot.slack.jobs.recheck import run_recheck
+from bot.slack.mrkdwn import escape_truncate
 from bot.slack.outbox import ephemeral, respond, update
 from bot.slack.services import Services, build_services
+from bot.text import title_of
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +87,18 @@ def tell_gave_up(services: Services, job: Job, reason: str) -> None:
     parent = progress.get("parent_ts")  # a slash command's parent, posted by the job itself
     if placeholder:
         update(services, job.channel, placeholder, notice_message(text))
-    elif parent:
-        update(services, job.channel, parent, notice_message(text))
+    if parent:  # its footer said "Checking…": now it says the check did not run
+        update(services, job.channel, parent, _parent_given_up(job, reason))
     if job.response_url:
         respond(job.response_url, text)
     else:
         ephemeral(services, job.channel, job.user, text, job.thread_ts)
     services.state.job_set(job.job_id, gave_up="1")  # not "done": a new submit of the job may run it
+
+
+def _parent_given_up(job: Job, reason: str) -> SlackMessage:
+    message = parent_message(title_of(job.text) if job.text else "", job.user, "command", None)
+    footer = f":x: Did not run: {escape_truncate(reason, 500)}."
+    blocks = [*message.blocks[:-1], {"type": "context", "block_id": "fc_parent_counts",
+                                     "elements": [{"type": "mrkdwn", "text": footer}]}]
+    return SlackMessage(text=f"{message.text} · did not run", blocks=blocks)

@@ -8,6 +8,7 @@ retry after a crash) updates those messages instead of posting new ones.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 
@@ -18,7 +19,7 @@ from bot.engine import CheckFailed
 from bot.jobs.model import Job
 from bot.limits import BUDGET_REASON_PREFIX
 from bot.models import Checklist
-from bot.slack.blocks import checklist_messages, parent_message, placeholder_message
+from bot.slack.blocks import SlackMessage, checklist_messages, parent_message, placeholder_message
 from bot.slack.fetch import fetch_message, message_text
 from bot.slack.gates import Dedup
 from bot.slack.outbox import ephemeral, post, progress_updater, publish, reply, tell, update
@@ -50,6 +51,10 @@ def run_check(services: Services, job: Job) -> None:
         return
 
     thread_ts = job.thread_ts or progress.get("parent_ts")
+    if thread_ts is None and progress.get("parent_posting"):  # an earlier try died between post and record
+        thread_ts = _adopt(services, job, None, "fc_parent")
+        if thread_ts:
+            services.state.job_set(job.job_id, parent_ts=thread_ts)
     if thread_ts is None:  # a slash command: the job posts the thread's parent itself
         thread_ts = _post_parent(services, job, text)
         if thread_ts is None:
@@ -103,8 +108,9 @@ def _read_reacted_message(services: Services, job: Job) -> Job | None:
 
 def _post_parent(services: Services, job: Job, text: str) -> str | None:
     """A slash command's thread: the parent says who asked and what. None when the bot may not post here."""
+    services.state.job_set(job.job_id, parent_posting="1")  # a rerun looks for it before posting again
     try:
-        thread_ts = post(services, job.channel, parent_message(title_of(text), job.user, "command", None))
+        thread_ts = post(services, job.channel, _tagged(parent_message(title_of(text), job.user, "command", None), job))
     except SlackApiError as exc:
         if exc.response.get("error") not in NOT_IN_CHANNEL_ERRORS:
             raise
@@ -124,12 +130,46 @@ def _post_parent(services: Services, job: Job, text: str) -> str | None:
 def _placeholder(services: Services, job: Job, text: str, thread_ts: str, progress: dict[str, str]) -> str:
     """The "Checking…" message the checklist will replace; posted once, recorded as the job's first message."""
     placeholder_ts = progress.get("msg0")
+    if not placeholder_ts and progress.get("msg0_posting"):  # an earlier try died between post and record
+        placeholder_ts = _adopt(services, job, thread_ts, "fc_progress")
     if not placeholder_ts:
         sections = len(split_units(text, services.settings.batch_chars))
-        placeholder_ts = post(services, job.channel, placeholder_message(sections), thread_ts)
-        services.state.job_set(job.job_id, msg0=placeholder_ts)
-        progress["msg0"] = placeholder_ts
+        services.state.job_set(job.job_id, msg0_posting="1")
+        placeholder_ts = post(services, job.channel, _tagged(placeholder_message(sections), job), thread_ts)
+    services.state.job_set(job.job_id, msg0=placeholder_ts)
+    progress["msg0"] = placeholder_ts
     return placeholder_ts
+
+
+def job_tag(job: Job) -> str:
+    """A short mark of ``job`` for a message's first block_id: a rerun finds what an earlier try posted."""
+    return hashlib.sha256(job.job_id.encode("utf-8")).hexdigest()[:16]
+
+
+def _tagged(message: SlackMessage, job: Job) -> SlackMessage:
+    first = dict(message.blocks[0])
+    first["block_id"] = f"{first.get('block_id', 'fc')}.{job_tag(job)}"
+    return SlackMessage(text=message.text, blocks=[first, *message.blocks[1:]])
+
+
+def _adopt(services: Services, job: Job, thread_ts: str | None, kind: str) -> str | None:
+    """The ts of a message an earlier try of ``job`` posted but could not record (killed in between, or
+    Redis lost): found by its tagged block_id in the channel (the parent) or the thread (the placeholder).
+    Only reruns that recorded "posting" ask Slack; None when it is not there (it was never posted)."""
+    wanted = f"{kind}.{job_tag(job)}"
+    try:
+        if thread_ts is None:
+            found = services.client.conversations_history(channel=job.channel, limit=100)
+        else:
+            found = services.client.conversations_replies(channel=job.channel, ts=thread_ts, limit=100)
+    except SlackApiError as exc:
+        log.warning("job %s: cannot look for an earlier try's message: %s", job.job_id, exc.response.get("error"))
+        return None
+    for message in found.get("messages") or []:
+        if any(block.get("block_id") == wanted for block in message.get("blocks") or []):
+            log.info("job %s: reusing the %s an earlier try posted", job.job_id, kind)
+            return str(message["ts"])
+    return None
 
 
 def _publish_checklist(
