@@ -18,11 +18,14 @@ or cut short, stay in Redis for the next worker).
 
 from __future__ import annotations
 
+import atexit
 import io
 import json
 import logging
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -38,6 +41,7 @@ from slack_sdk.errors import SlackApiError
 from bot import metrics, store
 from bot.config import Settings
 from bot.jobs.model import shutdown_queue
+from bot.jobs.queue import make_queue
 from bot.logs import configure_logging
 from bot.slack.app import build_app
 from bot.slack.httpd import HttpLimits, HttpServer
@@ -184,11 +188,16 @@ def start_worker(services: Services) -> None:
 
 
 def start_worker_processes(services: Services, redis_url: str) -> None:
-    """``FACTCHECK_INPROCESS_WORKER`` supervised ``factcheck worker`` processes on ``redis_url``."""
+    """``FACTCHECK_INPROCESS_WORKER`` supervised ``factcheck worker`` processes on ``redis_url``; their
+    metrics are written to a private folder and served with ours at /metrics."""
     if services.settings.inprocess_workers > 0 and services.worker is None:
         from bot.jobs.supervisor import WorkerProcesses
 
-        services.worker = WorkerProcesses(services.settings.inprocess_workers, {"REDIS_URL": redis_url}).start()
+        metrics_dir = tempfile.mkdtemp(prefix="factcheck-metrics-")
+        atexit.register(shutil.rmtree, metrics_dir, ignore_errors=True)
+        metrics.collect_children(metrics_dir)
+        env = {"REDIS_URL": redis_url, metrics.CHILDREN_ENV: metrics_dir}
+        services.worker = WorkerProcesses(services.settings.inprocess_workers, env).start()
 
 
 def stop_background(services: Services) -> None:
@@ -231,6 +240,7 @@ def serve(settings: Settings) -> int:
         # Acks, clicks and /healthz use a short-timeout client; the workers are other processes.
         services = build_services(settings, redis_client=store.request_client(base))
         redis_url = store.url_for(base, settings.redis_url)
+        metrics.track_queue_depth(lambda: int(make_queue(services.redis).count))
     except (redis.RedisError, OSError) as exc:
         _say(f"cannot reach Redis ({exc}); set REDIS_URL to a running server, or unset it for the embedded one.")
         return EXIT_FAILED
