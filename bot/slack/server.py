@@ -75,7 +75,7 @@ def _refuse(start_response: Callable[..., Any], status: str, reason: str) -> Ite
 def _read_event_body(environ: dict[str, Any], max_body: int) -> bytes | tuple[str, str]:
     """The body, or (status, reason) to refuse it with. Checked before reading, whatever the server."""
     raw = environ.get("CONTENT_LENGTH") or "0"
-    if not raw.isdigit():  # "abc", "-1", "1e3": never int() something a client chose
+    if not (raw.isascii() and raw.isdigit()):  # "abc", "-1", "1e3", "١٢": never int() what a client chose
         return "400 Bad Request", "bad Content-Length"
     length = int(raw)
     if length > max_body:
