@@ -144,7 +144,8 @@ def _text_of(message: dict[str, Any]) -> str:
     for block in message.get("blocks") or []:
         for element in [block.get("text"), *(block.get("elements") or [])]:  # sections and context lines
             if isinstance(element, dict):
-                parts.append(element.get("text") or "")
+                text = element.get("text")
+                parts.append((text.get("text") if isinstance(text, dict) else text) or "")
     return "\n".join(parts)
 
 
@@ -316,6 +317,7 @@ def test_redis_outage_and_a_killed_worker_leave_no_command_unanswered(
         for child in alive:
             child.kill()
         assert not alive, "a worker process outlived serve"
+        assert "second signal" not in log_path.read_text(errors="replace")  # one SIGTERM each: jobs finish
 
 
 def _story(message: dict[str, Any]) -> int | None:

@@ -80,6 +80,8 @@ class WorkerProcesses:
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._started = threading.Event()
+        self._stop_timeout = 20.0
+        self._graceful = False
         # The monitor thread starts every child: PR_SET_PDEATHSIG follows the thread that forked, and
         # this thread lives until stop() has ended the children.
         self._monitor = threading.Thread(target=self._watch, name="fc-worker-supervisor", daemon=True)
@@ -105,6 +107,9 @@ class WorkerProcesses:
             with self._lock:
                 for slot in self._slots:
                     self._check(slot)
+        # Stopped from this thread: the children's PR_SET_PDEATHSIG fires when it ends, which must be
+        # after they are gone (else each gets a second SIGTERM, which cuts its job short).
+        self._graceful = self._terminate(self._stop_timeout)
 
     def _check(self, slot: _Slot) -> None:
         now = time.monotonic()
@@ -129,8 +134,12 @@ class WorkerProcesses:
 
     def stop(self, timeout: float = 20.0) -> bool:
         """SIGTERM every child; True when all ended within ``timeout`` (the rest are stopped harder)."""
+        self._stop_timeout = timeout
         self._stopping.set()
-        self._monitor.join(timeout=5)
+        self._monitor.join(timeout=timeout + 3 * KILL_AFTER_SECONDS + 5)
+        return self._graceful
+
+    def _terminate(self, timeout: float) -> bool:
         with self._lock:
             live = [s.process for s in self._slots if s.process is not None and s.process.poll() is None]
         for process in live:
