@@ -26,7 +26,7 @@ ENV XDG_CACHE_HOME=/home/factcheck/.cache \
     PORT=3000
 EXPOSE 3000
 
-# No curl in the slim image: python's urllib asks the app's own /healthz (503 when Redis is down).
+# No curl in the slim image: python's urllib asks the app's own /healthz (503 while Redis is down or no worker is alive).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ.get('PORT', '3000') + '/healthz', timeout=4)"]
 

@@ -168,8 +168,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.jobs.supervisor import bind_to_parent
     from bot.jobs.worker import run_worker
     from bot.slack.jobs import build_runner
+
+    bind_to_parent()  # a child of `factcheck serve` ends with it
 
     return run_worker(settings, lambda: build_runner(settings), burst=args.burst)
 
@@ -219,7 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the Slack app (HTTP, or Socket Mode with SLACK_APP_TOKEN)",
         epilog=_epilog(
             SLACK_ENV,
-            "FACTCHECK_INPROCESS_WORKER, " + JOBS_ENV,
+            "FACTCHECK_INPROCESS_WORKER (worker processes, default 2), FACTCHECK_WORKER_STOP_SECONDS, " + JOBS_ENV,
             ANALYSIS_ENV,
             INPUT_ENV,
             codes="exit codes: 0 stopped, 1 could not start (Redis, Slack), 2 bad setting, 130 Ctrl-C",
@@ -236,7 +239,8 @@ def build_parser() -> argparse.ArgumentParser:
             JOBS_ENV,
             ANALYSIS_ENV,
             INPUT_ENV,
-            codes="exit codes: 0 stopped (or queue empty with --burst), 1 could not start (Redis), "
+            codes="exit codes: 0 stopped (or queue empty with --burst), 1 Redis unreachable with --burst "
+            "(without it the worker waits for Redis and reconnects), "
             "2 bad setting, 130 Ctrl-C",
         ),
         formatter_class=formatter,

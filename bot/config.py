@@ -117,9 +117,10 @@ class Settings:
     job_timeout_seconds: int = 900  # FACTCHECK_JOB_TIMEOUT: one job (a long article on a slow LLM) at most
     worker_heartbeat_seconds: int = 10  # FACTCHECK_WORKER_HEARTBEAT: a worker silent 3x this long is dead
     queue_max_pending: int = 500  # FACTCHECK_QUEUE_MAX_PENDING: submits beyond this are refused (QueueFull)
-    # FACTCHECK_INPROCESS_WORKER: worker threads inside `factcheck serve` (checks at once per web process);
-    # 0 = web only: the process acks and queues, separate `factcheck worker` processes run the checks.
-    inprocess_workers: int = 4
+    # FACTCHECK_INPROCESS_WORKER: worker processes `factcheck serve` starts and supervises (checks at once
+    # per serve); 0 = web only: the process acks and queues, separate `factcheck worker` processes run them.
+    inprocess_workers: int = 2
+    worker_stop_seconds: float = 20.0  # FACTCHECK_WORKER_STOP_SECONDS: on SIGTERM, jobs in hand get this long
     # Logs (serve and worker): one JSON object per line unless FACTCHECK_LOG_JSON=0
     log_level: str = "INFO"  # FACTCHECK_LOG_LEVEL
     log_json: bool = True  # FACTCHECK_LOG_JSON
@@ -188,6 +189,7 @@ class Settings:
             worker_heartbeat_seconds=_int(env, "FACTCHECK_WORKER_HEARTBEAT", cls.worker_heartbeat_seconds, minimum=1),
             queue_max_pending=_int(env, "FACTCHECK_QUEUE_MAX_PENDING", cls.queue_max_pending, minimum=1),
             inprocess_workers=_int(env, "FACTCHECK_INPROCESS_WORKER", cls.inprocess_workers),
+            worker_stop_seconds=_float(env, "FACTCHECK_WORKER_STOP_SECONDS", cls.worker_stop_seconds),
             log_level=_log_level(env, "FACTCHECK_LOG_LEVEL", cls.log_level),
             log_json=_bool(env, "FACTCHECK_LOG_JSON", cls.log_json),
             claimreview_api_key=_str(env, "FACTCHECK_CLAIMREVIEW_API_KEY"),

@@ -1,10 +1,10 @@
 """Prometheus metrics for ``GET /metrics``.
 
 Per process: every metric lives in this process's own registry (``REGISTRY``), so each web process
-and each ``factcheck worker`` reports only the work it did itself; Prometheus sums them over its
-scrape targets (workers have no HTTP server of their own: the jobs run where the work is counted, so
-scrape the web processes that run the in-process worker, or push from workers if that is ever
-needed). Only the queue depth is global: it is read from Redis at scrape time.
+reports the work it did itself, plus (``collect_children``) what the worker processes it started
+counted; Prometheus sums them over its scrape targets. Separate ``factcheck worker`` processes have
+no HTTP server: their work is not scraped (push from them if that is ever needed). Only the queue
+depth is global: it is read from Redis at scrape time.
 
 Every helper here is safe to call from any thread and never raises: metrics must not break a check.
 """
@@ -196,6 +196,54 @@ def metered_llm_call(
                 log.warning("token accounting failed", exc_info=True)
 
 
+# -- worker processes of ``factcheck serve`` -------------------------------------------------------------
+# serve's workers are child processes with no HTTP of their own. Each child gets PROMETHEUS_MULTIPROC_DIR
+# (prometheus_client then keeps its values in files there); serve's /metrics adds them to its own. The
+# serve process itself keeps plain in-memory values: the variable is set only in the children's environment.
+CHILDREN_ENV = "PROMETHEUS_MULTIPROC_DIR"
+_children_dir: str | None = None
+
+
+def collect_children(directory: str | None) -> None:
+    """Add the counters and histograms that worker processes write under ``directory`` to /metrics."""
+    global _children_dir
+    _children_dir = directory
+
+
+class _WithChildren:
+    """This process's metric families, with the children's counters and histograms summed in."""
+
+    def collect(self) -> Any:
+        from prometheus_client.multiprocess import MultiProcessCollector
+
+        own = {family.name: family for family in REGISTRY.collect()}
+        try:
+            children = list(MultiProcessCollector(None, path=_children_dir).collect())
+        except Exception:  # a half-written file of a child being started: this scrape shows ours only
+            log.warning("worker processes' metrics unreadable", exc_info=True)
+            children = []
+        for family in children:
+            if family.type not in ("counter", "histogram"):
+                continue  # gauges (the queue depth) are this process's, read at scrape time
+            mine = own.get(family.name)
+            if mine is None:
+                own[family.name] = family
+                continue
+            index = {(s.name, tuple(sorted(s.labels.items()))): i for i, s in enumerate(mine.samples)}
+            for sample in family.samples:
+                key = (sample.name, tuple(sorted(sample.labels.items())))
+                if key in index:
+                    old = mine.samples[index[key]]
+                    mine.samples[index[key]] = old._replace(value=old.value + sample.value)
+                else:
+                    mine.samples.append(sample)
+        return list(own.values())
+
+
 def render_metrics() -> tuple[bytes, str]:
     """The body and Content-Type for a ``GET /metrics`` answer (Prometheus text format)."""
+    if _children_dir:
+        registry = CollectorRegistry(auto_describe=False)
+        registry.register(_WithChildren())  # type: ignore[arg-type]
+        return generate_latest(registry), CONTENT_TYPE_LATEST
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST

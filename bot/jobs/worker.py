@@ -7,11 +7,23 @@ job, whose runner does the job (the Slack side's is ``bot.slack.jobs.runner_for`
 - ``factcheck worker [--burst]`` -> ``run_worker``: one process, one job at a time; run as many as
   needed (docker compose ``deploy.replicas``). SIGTERM or Ctrl+C: warm shutdown, the job in hand
   finishes first; a second signal stops at once (the job is then run again elsewhere, see below).
-- ``factcheck serve`` -> ``start_in_process_worker``: the same worker in a background thread of
-  the web process, so one machine works with no setup; ``stop()`` finishes the job in hand.
+- ``factcheck serve`` -> ``bot.jobs.supervisor``: ``FACTCHECK_INPROCESS_WORKER`` child processes
+  running ``factcheck worker``, restarted when one dies. ``start_in_process_worker`` runs the same
+  loop in threads of the calling process (tests and embedding use it: they hand it their services).
 
-Both are a ``FactcheckWorker``: RQ's ``SimpleWorker`` (no fork per job: the services, the HTTP
+Each is a ``FactcheckWorker``: RQ's ``SimpleWorker`` (no fork per job: the services, the HTTP
 clients and their connection pools are built once per process and reused) plus a heartbeat thread.
+
+Redis lost (``keep_working``): RQ's own loop ends on any Redis error outside a blocking dequeue
+("unhandled exception, quitting") and its failure handling needs Redis too, so a lost connection
+used to end the worker for good. Here the loop ends with ``lost_redis`` set; ``keep_working`` logs
+it, waits for Redis with backoff (``RECONNECT_*``) and starts a fresh worker (a new name: the old
+one may still look alive in Redis). The job in hand stays in RQ's StartedJobRegistry; when its
+heartbeats have stopped for 3x ``heartbeat`` it is retried like a killed worker's (below).
+
+A job that failed for good (every attempt raised, or it was abandoned with no retries left) lands
+in RQ's FailedJobRegistry; ``tell_given_up`` (every worker's maintenance) hands each such job once
+to the runner's ``gave_up(job, reason)``, which tells the requester it did not run and why.
 
 A worker killed mid-job (SIGKILL, OOM, a lost machine): while a job runs, the heartbeat thread
 extends the job's entry in RQ's StartedJobRegistry every ``heartbeat`` seconds by 3x that. When
@@ -29,14 +41,16 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import redis
 from rq import Queue
-from rq.exceptions import StopRequested
+from rq.exceptions import DequeueTimeout, StopRequested
 from rq.job import Job as RQJob
 from rq.timeouts import TimerDeathPenalty
 from rq.utils import current_timestamp
@@ -55,9 +69,14 @@ log = logging.getLogger(__name__)
 
 SCHEDULE_LOCK_SECONDS = 30  # one process at a time moves due retries to the queue
 SCHEDULE_LOCK_KEY = "fc:queue:schedule-lock:{queue}"
-INPROCESS_DEQUEUE_SECONDS = 2  # worker threads in `serve` poll the queue this often (see start_in_process_worker)
+INPROCESS_DEQUEUE_SECONDS = 2  # worker threads poll the queue this often (see start_in_process_worker)
+RECONNECT_FIRST_SECONDS = 0.5  # a worker that lost Redis tries again after this, doubling...
+RECONNECT_MAX_SECONDS = 5.0  # ...up to this: Redis back -> work resumes within this long
+TOLD_KEY = "fc:queue:told:{rq_id}"  # a failed job's requester was told (at most once)
+TOLD_TRIES = 3  # a notice that cannot be delivered is tried again at the next maintenance, this often
 
 JobRunner = Callable[[Job], None]  # does one job (the Slack side's: post, check, update)
+# A runner may also have ``gave_up(job, reason)``: tell the requester a job will not run (see tell_given_up).
 RunnerFactory = Callable[[], JobRunner]  # builds this process's runner (services, clients) once
 
 # -- the job function ----------------------------------------------------------------------------------
@@ -124,15 +143,78 @@ class FactcheckWorker(SimpleWorker):
         kwargs.setdefault("log_job_description", False)  # descriptions carry no text, but be sure
         super().__init__(queues, **kwargs)
 
-    def work(self, *args: Any, **kwargs: Any) -> bool:
+    stop_event: threading.Event | None = None  # shared by the workers of one keep_working loop
+    lost_redis: BaseException | None = None  # why the loop ended, when Redis was lost
+    _working = False  # inside work()'s loop: a signal may end it with StopRequested
+
+    def work(self, burst: bool = False, logging_level: str | None = None, **_: Any) -> bool:  # type: ignore[override]
+        """RQ's work loop, except that losing Redis ends it with ``lost_redis`` set (RQ logs "unhandled
+        exception, quitting" and returns as if stopped), and a stop is seen within ``dequeue_seconds``."""
         if threading.current_thread() is not threading.main_thread():
             self.death_penalty_class = TimerDeathPenalty  # SIGALRM cannot reach this thread
-        return super().work(*args, **kwargs)
+        try:
+            self.bootstrap(logging_level)  # registers the worker: raises when Redis is not there
+        except BaseException:
+            self._teardown_quietly()  # a half-done bootstrap may have started the pubsub thread
+            raise
+        self._install_signal_handlers()
+        completed = 0
+        self._working = True
+        try:
+            while not self.stopping:
+                if self.should_run_maintenance_tasks:
+                    self.run_maintenance_tasks()
+                result = self.dequeue_job_and_maintain_ttl(None if burst else self.dequeue_timeout)
+                if result is None:
+                    break
+                job, queue = result
+                self.execute_job(job, queue)
+                self.heartbeat()
+                completed += 1
+        except StopRequested:
+            pass
+        except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
+            self.lost_redis = exc
+        finally:
+            self._working = False
+            self._teardown_quietly()
+        return bool(completed)
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop_requested or (self.stop_event is not None and self.stop_event.is_set())
+
+    def _teardown_quietly(self) -> None:
+        """RQ's teardown stops at its first Redis error and leaves the pubsub thread retrying for ever."""
+        with contextlib.suppress(redis.RedisError, OSError):
+            self.register_death()
+        thread = getattr(self, "pubsub_thread", None)
+        if thread is not None:
+            with contextlib.suppress(redis.RedisError, OSError):
+                self.pubsub.unsubscribe()
+            thread.stop()
+            thread.join(timeout=1)
+            with contextlib.suppress(redis.RedisError, OSError):
+                self.pubsub.close()
 
     # signals and stopping
     def _install_signal_handlers(self) -> None:
         if threading.current_thread() is threading.main_thread():
-            super()._install_signal_handlers()
+            signal.signal(signal.SIGTERM, self._on_signal)
+            signal.signal(signal.SIGINT, self._on_signal)
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        """First signal: finish the job in hand (or stop now when idle); a second: stop the job too
+        (RQ records it as failed, so it is retried)."""
+        if self.stopping and self._working:
+            log.warning("worker %s: second signal, stopping the job in hand", self.name)
+            raise SystemExit(1)
+        log.info("worker %s: signal %d, stopping after the job in hand", self.name, signum)
+        self._stop_requested = True
+        if self.stop_event is not None:
+            self.stop_event.set()
+        if self._working and self.get_state() != WorkerStatus.BUSY:
+            raise StopRequested()  # idle: out of the blocking dequeue now
 
     def request_graceful_stop(self) -> None:
         """Stop after the job in hand (or at once when idle, within ``dequeue_timeout`` seconds)."""
@@ -143,14 +225,35 @@ class FactcheckWorker(SimpleWorker):
         return self.dequeue_seconds
 
     def dequeue_job_and_maintain_ttl(self, timeout: int | None, max_idle_time: int | None = None) -> Any:
-        if timeout is None or max_idle_time is not None:  # burst mode, or the caller's own idle limit
-            return super().dequeue_job_and_maintain_ttl(timeout, max_idle_time)
-        while True:  # RQ's loop waits for a job forever; come up for air every ``timeout`` seconds
-            if self._stop_requested:
+        """Wait for a job, coming up every ``timeout`` seconds for heartbeats, maintenance and stops.
+
+        Unlike RQ's, a Redis error is not retried here (RQ sleeps and retries for ever, deaf to
+        stops): it ends the loop and ``keep_working`` reconnects."""
+        self.set_state(WorkerStatus.IDLE)
+        while True:
+            if self.stopping:
                 raise StopRequested()
-            result = super().dequeue_job_and_maintain_ttl(timeout, max_idle_time=timeout)
-            if result is not None:
-                return result
+            self.heartbeat()
+            if self.should_run_maintenance_tasks:
+                self.run_maintenance_tasks()
+            try:
+                result = self.queue_class.dequeue_any(
+                    self._ordered_queues,
+                    timeout,
+                    connection=self.connection,
+                    job_class=self.job_class,
+                    serializer=self.serializer,
+                    death_penalty_class=self.death_penalty_class,
+                )
+            except DequeueTimeout:
+                continue
+            if result is None:  # burst mode: the queue is empty
+                return None
+            job, queue = result
+            self.reorder_queues(reference_queue=queue)
+            job.redis_server_version = self.get_redis_server_version()
+            log.debug("worker %s: dequeued %s", self.name, job.id)
+            return result
 
     # heartbeats while a job runs
     def get_heartbeat_ttl(self, job: RQJob, working_time: float = 0.0) -> int:
@@ -183,6 +286,8 @@ class FactcheckWorker(SimpleWorker):
         for queue in self.queues:
             with contextlib.suppress(redis.RedisError):
                 enqueue_due_retries(queue)
+            with contextlib.suppress(redis.RedisError):
+                tell_given_up(queue)
 
 
 def enqueue_due_retries(queue: Queue) -> int:
@@ -211,6 +316,105 @@ def enqueue_due_retries(queue: Queue) -> int:
         queue.connection.delete(lock)
 
 
+def _reason(job: RQJob) -> str:
+    """Why a job failed for good, in words for the requester (never the exception's text)."""
+    result = job.latest_result()
+    text = (result.exc_string or "") if result is not None else (job.exc_info or "")
+    if "abandoned" in text.lower() or "StartedJobRegistry" in text:
+        return "the worker running it stopped (a restart or a lost connection) and it ran out of retries"
+    if "JobTimeoutException" in text:
+        return "it took longer than the time a check is allowed"
+    return "it failed on every attempt"
+
+
+_told_here: set[str] = set()  # failed jobs this process has seen told: not asked about again
+
+
+def tell_given_up(queue: Queue) -> int:
+    """Hand each job in the FailedJobRegistry to the runner's ``gave_up`` once; returns how many."""
+    runner = get_runner() if _factory is not None else None
+    gave_up = getattr(runner, "gave_up", None)
+    if gave_up is None:
+        return 0
+    told = 0
+    if len(_told_here) > 10_000:  # failed jobs expire from the registry after a day
+        _told_here.clear()
+    for rq_id in queue.failed_job_registry.get_job_ids():
+        if rq_id in _told_here:
+            continue
+        key = TOLD_KEY.format(rq_id=rq_id)
+        if not queue.connection.set(key, 0, nx=True, ex=2 * 24 * 3600):
+            _told_here.add(rq_id)
+            continue  # told already (or being told by another worker, or given up on)
+        try:
+            rq_job = RQJob.fetch(rq_id, connection=queue.connection, serializer=queue.serializer)
+            job = Job.model_validate_json(rq_job.args[0])
+        except Exception:
+            continue  # not one of ours, or gone: nobody to tell
+        with request_context(job.job_id):
+            try:
+                gave_up(job, _reason(rq_job))
+                _told_here.add(rq_id)
+                told += 1
+                log.warning("job %s (%s) failed for good; the requester was told", job.job_id, job.kind)
+            except Exception as exc:  # Slack down: try again at a later maintenance, a few times
+                if int(queue.connection.incr(key + ":tries")) < TOLD_TRIES:
+                    queue.connection.delete(key)
+                log.warning("job %s: could not tell the requester it failed: %s", job.job_id, type(exc).__name__)
+    return told
+
+
+def wait_for_redis(client: redis.Redis, stop: threading.Event, what: str) -> bool:
+    """Ping with backoff until Redis answers (True) or ``stop`` is set (False). Logs each wait."""
+    delay = RECONNECT_FIRST_SECONDS
+    while not stop.is_set():
+        try:
+            client.ping()
+            return True
+        except (redis.RedisError, OSError) as exc:
+            log.error("%s: Redis unreachable (%s); trying again in %.1f s", what, type(exc).__name__, delay)
+        stop.wait(delay)
+        delay = min(delay * 2, RECONNECT_MAX_SECONDS)
+    return False
+
+
+def keep_working(
+    make_worker: Callable[[], FactcheckWorker], client: redis.Redis, stop: threading.Event, *, burst: bool = False
+) -> int:
+    """Run workers until ``stop`` (or, with ``burst``, an empty queue): a worker that loses Redis, or
+    fails in any other way, is logged and replaced by a new one once Redis answers. Returns the
+    number of workers that ended on a lost Redis (0 in a quiet life)."""
+    lost = 0
+    what = "worker"
+    while wait_for_redis(client, stop, what):
+        if lost:
+            log.warning("%s: Redis answers again; a new worker takes jobs", what)
+        try:
+            worker = make_worker()
+            worker.stop_event = stop
+            what = f"worker {worker.name}"
+            worker.work(burst=burst, logging_level=None)  # levels are configure_logging's
+        except (redis.RedisError, OSError) as exc:  # registering the worker failed: Redis went again
+            log.error("%s: could not start (%s); reconnecting", what, type(exc).__name__)
+            lost += 1
+            continue
+        except Exception:  # a bug: never silent, and the next worker tries again after a pause
+            log.exception("%s: stopped unexpectedly; a new one starts in %.0f s", what, RECONNECT_MAX_SECONDS)
+            metrics.count_error("worker_crashed")
+            stop.wait(RECONNECT_MAX_SECONDS)
+            continue
+        if worker.lost_redis is None:
+            return lost  # stopped on request, or burst mode found the queue empty
+        lost += 1
+        metrics.count_error("worker_lost_redis")
+        log.error(
+            "%s lost Redis (%s); a new worker starts once Redis answers", what, type(worker.lost_redis).__name__
+        )
+        if burst and stop.is_set():
+            break
+    return lost
+
+
 def build_worker(
     client: redis.Redis,
     settings: Settings,
@@ -229,25 +433,42 @@ def build_worker(
 
 
 def run_worker(settings: Settings, runner: RunnerFactory, burst: bool = False) -> int:
-    """``factcheck worker``: work until SIGTERM (or, with ``burst``, until the queue is empty)."""
+    """``factcheck worker``: work until SIGTERM (or, with ``burst``, until the queue is empty).
+
+    Redis unreachable, at start or later: wait for it with backoff and carry on (``keep_working``).
+    With ``burst`` an unreachable Redis at start is an error (exit 1): a one-off run should not wait."""
     from bot import store
 
     configure_logging(settings.log_level, json=settings.log_json)
-    try:
-        client = store.connect(settings.redis_url)
-        client.ping()
-    except (redis.RedisError, OSError) as exc:
-        log.error("cannot reach Redis (%s); set REDIS_URL to a running server, or unset it for the embedded one", exc)
-        return 1
+    client = store.connect(settings.redis_url)
+    if burst:
+        try:
+            client.ping()
+        except (redis.RedisError, OSError) as exc:
+            log.error("cannot reach Redis (%s); set REDIS_URL to a running server, or unset it for the embedded one",
+                      exc)
+            return 1
     register_runner(runner)
     metrics.track_queue_depth(lambda: make_queue(client).count)
-    worker = build_worker(client, settings)
-    log.info("worker %s on %s, queue %s", worker.name, store.describe(client), QUEUE_NAME)
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:  # between workers (waiting for Redis)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    log.info("worker process %d on %s, queue %s", os.getpid(), store.describe(client), QUEUE_NAME)
     if burst:
         # Burst mode still honours retries that are due now: move them to the queue first.
         with contextlib.suppress(redis.RedisError):
             enqueue_due_retries(make_queue(client))
-    worker.work(burst=burst, logging_level=None)  # levels are configure_logging's
+
+    def make() -> FactcheckWorker:
+        worker = build_worker(client, settings)
+        signal.signal(signal.SIGTERM, on_signal)  # until work() installs the worker's own
+        return worker
+
+    keep_working(make, client, stop, burst=burst)
     return 0
 
 
@@ -255,33 +476,53 @@ def run_worker(settings: Settings, runner: RunnerFactory, burst: bool = False) -
 
 
 class InProcessWorker:
-    """``FactcheckWorker``s in daemon threads of this process. ``stop()`` lets the jobs in hand finish."""
+    """Worker loops (``keep_working``) in daemon threads of this process. ``stop()`` lets the jobs in
+    hand finish. Used by tests and embedders that hand in their own services; ``factcheck serve``
+    runs worker processes instead (``bot.jobs.supervisor``)."""
 
-    def __init__(self, workers: list[FactcheckWorker]) -> None:
-        self.workers = workers
+    def __init__(self, make_worker: Callable[[], FactcheckWorker], client: redis.Redis, count: int) -> None:
+        self.make_worker = make_worker
+        self.client = client
+        self._stop = threading.Event()
+        self._current: list[FactcheckWorker | None] = [make_worker() for _ in range(count)]  # the first ones
         self._threads = [
-            threading.Thread(target=self._run, args=(w,), name=f"fc-rq-worker-{i}", daemon=True)
-            for i, w in enumerate(workers)
+            threading.Thread(target=self._run, args=(i,), name=f"fc-rq-worker-{i}", daemon=True) for i in range(count)
         ]
         self.error: BaseException | None = None
+        self.lost = 0  # workers that lost Redis and were replaced
 
     def start(self) -> InProcessWorker:
         for thread in self._threads:
             thread.start()
         return self
 
-    def _run(self, worker: FactcheckWorker) -> None:
+    def _run(self, index: int) -> None:
+        first = [self._current[index]]
+
+        def make() -> FactcheckWorker:
+            worker = first.pop() if first and first[0] is not None else self.make_worker()
+            self._current[index] = worker
+            return worker
+
         try:
-            worker.work(burst=False)
+            self.lost += keep_working(make, self.client, self._stop)
         except BaseException as exc:  # reported by is_alive() and .error, never silently
             self.error = exc
-            log.exception("in-process worker %s stopped unexpectedly", worker.name)
+            log.exception("in-process worker %d stopped unexpectedly", index)
+
+    @property
+    def workers(self) -> list[FactcheckWorker]:
+        return [w for w in self._current if w is not None]
+
+    def alive_count(self) -> int:
+        return sum(thread.is_alive() for thread in self._threads)
 
     def is_alive(self) -> bool:
         return all(thread.is_alive() for thread in self._threads)
 
     def stop(self, timeout: float | None = None) -> bool:
         """Ask every worker to stop after its current job; True once all stopped within ``timeout``."""
+        self._stop.set()
         for worker in self.workers:
             worker.request_graceful_stop()
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -299,6 +540,7 @@ def start_in_process_worker(
     metrics.track_queue_depth(lambda: make_queue(client).count)
     count = max(1, threads if threads is not None else settings.inprocess_workers)
     # Threads cannot be interrupted in a blocking read the way SIGTERM interrupts `factcheck worker`:
-    # short polls let `serve` stop within a couple of seconds.
-    workers = [build_worker(client, settings, dequeue_seconds=INPROCESS_DEQUEUE_SECONDS) for _ in range(count)]
-    return InProcessWorker(workers).start()
+    # short polls let a stop take effect within a couple of seconds.
+    return InProcessWorker(
+        lambda: build_worker(client, settings, dequeue_seconds=INPROCESS_DEQUEUE_SECONDS), client, count
+    ).start()

@@ -2,24 +2,32 @@
 
 HTTP routes: ``POST /slack/events`` (commands, events and interactivity all point here; Bolt checks
 the signature and rejects timestamps more than 5 minutes off), ``GET /healthz``, ``GET /metrics``
-(Prometheus), 404 for the rest. Unless ``FACTCHECK_INPROCESS_WORKER=0``, the process also runs
-worker threads that take jobs from the Redis queue, so one command runs everything.
+(Prometheus), 404 for the rest. Unless ``FACTCHECK_INPROCESS_WORKER=0``, the process also starts that
+many worker processes (``bot.jobs.supervisor``: restarted when they die), so one command runs everything.
+``/healthz`` is 503 with a one-line reason while Redis does not answer or no worker is alive.
+The request path reaches Redis through its own client (``store.request_client``: 0.5 s per call, no
+retry), so a frozen Redis still gets an ack well within Slack's 3 s, with a message saying so.
 The server is waitress (``bot.slack.httpd``: limits on body size, connections, threads and idle
 time; a bounded stop). Any other WSGI server can host ``make_wsgi_app(services)`` instead: the app
 checks Content-Length and the body itself too. See docs/reliability-server.md.
 
 SIGTERM/SIGINT: stop accepting, give the requests in flight FACTCHECK_HTTP_STOP_SECONDS, close the
-rest, then finish the jobs in hand and exit (jobs still queued stay in Redis for the next worker).
+rest, then give the workers' jobs in hand FACTCHECK_WORKER_STOP_SECONDS and exit (jobs still queued,
+or cut short, stay in Redis for the next worker).
 """
 
 from __future__ import annotations
 
+import atexit
 import io
 import json
 import logging
+import shutil
 import signal
 import sys
+import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -33,6 +41,7 @@ from slack_sdk.errors import SlackApiError
 from bot import metrics, store
 from bot.config import Settings
 from bot.jobs.model import shutdown_queue
+from bot.jobs.queue import make_queue
 from bot.logs import configure_logging
 from bot.slack.app import build_app
 from bot.slack.httpd import HttpLimits, HttpServer
@@ -111,14 +120,51 @@ def make_wsgi_app(services: Services, app: App | None = None, max_body: int | No
     return wsgi
 
 
-def _health(services: Services, start_response: Callable[..., Any]) -> Iterable[bytes]:
+def health(services: Services) -> tuple[bool, dict[str, Any]]:
+    """(healthy, details): Redis answers (on the request path's short timeout) and a worker is alive:
+    this process's own (threads or child processes), or for a web-only process
+    (``FACTCHECK_INPROCESS_WORKER=0``) a worker registered in Redis with a recent heartbeat."""
     try:
         redis_ok = bool(services.redis.ping())
     except (redis.RedisError, OSError):
-        redis_ok = False
-    body = json.dumps({"ok": redis_ok, "redis": redis_ok}).encode()
-    # 503 when Redis is down: a load balancer stops sending traffic that could not be handled.
-    start_response("200 OK" if redis_ok else "503 Service Unavailable", [("Content-Type", "application/json")])
+        return False, {"redis": False, "reason": "Redis does not answer"}
+    own = services.worker
+    if own is not None:
+        alive = own.alive_count()
+        where = "worker processes" if getattr(own, "processes", False) else "worker threads"
+    else:
+        try:
+            alive = registered_workers(services.redis, services.settings.worker_heartbeat_seconds)
+        except (redis.RedisError, OSError):
+            return False, {"redis": False, "reason": "Redis does not answer"}
+        where = "workers with a recent heartbeat in Redis"
+    if alive == 0:
+        return False, {"redis": redis_ok, "workers": 0, "reason": f"no worker is alive (0 {where})"}
+    return True, {"redis": redis_ok, "workers": alive}
+
+
+def registered_workers(client: redis.Redis, heartbeat_seconds: int) -> int:
+    """Workers on our queue whose last heartbeat is recent: within 3 heartbeats (a busy worker beats
+    every heartbeat, an idle one at every dequeue timeout), plus a little slack."""
+    from rq import Worker
+
+    from bot.jobs.queue import make_queue
+
+    recent = 3 * heartbeat_seconds + 5
+    now = time.time()
+    count = 0
+    for worker in Worker.all(queue=make_queue(client)):
+        beat = worker.last_heartbeat
+        if beat is not None and now - beat.timestamp() <= recent:
+            count += 1
+    return count
+
+
+def _health(services: Services, start_response: Callable[..., Any]) -> Iterable[bytes]:
+    ok, details = health(services)
+    body = json.dumps({"ok": ok, **details}).encode()  # one line; "reason" says why when not ok
+    # 503 while it cannot serve: a load balancer stops sending traffic that could not be handled.
+    start_response("200 OK" if ok else "503 Service Unavailable", [("Content-Type", "application/json")])
     return [body]
 
 
@@ -132,7 +178,8 @@ def start_http_server(
 
 
 def start_worker(services: Services) -> None:
-    """Worker threads in this process (``FACTCHECK_INPROCESS_WORKER``, 0 for a web-only process)."""
+    """Worker threads in this process (``FACTCHECK_INPROCESS_WORKER``, 0 for none), on ``services``:
+    for tests and embedders that hand in their own services. ``serve`` starts processes instead."""
     if services.settings.inprocess_workers > 0 and services.worker is None:
         from bot.jobs.worker import start_in_process_worker
         from bot.slack.jobs import runner_for
@@ -140,12 +187,28 @@ def start_worker(services: Services) -> None:
         services.worker = start_in_process_worker(services.redis, services.settings, lambda: runner_for(services))
 
 
+def start_worker_processes(services: Services, redis_url: str) -> None:
+    """``FACTCHECK_INPROCESS_WORKER`` supervised ``factcheck worker`` processes on ``redis_url``; their
+    metrics are written to a private folder and served with ours at /metrics."""
+    if services.settings.inprocess_workers > 0 and services.worker is None:
+        from bot.jobs.supervisor import WorkerProcesses
+
+        metrics_dir = tempfile.mkdtemp(prefix="factcheck-metrics-")
+        atexit.register(shutil.rmtree, metrics_dir, ignore_errors=True)
+        metrics.collect_children(metrics_dir)
+        env = {"REDIS_URL": redis_url, metrics.CHILDREN_ENV: metrics_dir}
+        services.worker = WorkerProcesses(services.settings.inprocess_workers, env).start()
+
+
 def stop_background(services: Services) -> None:
-    """Listeners in flight finish, then the workers finish the jobs in hand."""
+    """Listeners in flight finish, then the workers finish the jobs in hand (processes: within
+    FACTCHECK_WORKER_STOP_SECONDS, then their jobs are cut short and retried later)."""
     if services.listener_executor is not None:
         services.listener_executor.shutdown(wait=True)
     if services.worker is not None:
-        services.worker.stop(timeout=services.settings.job_timeout_seconds)
+        processes = getattr(services.worker, "processes", False)
+        settings = services.settings
+        services.worker.stop(timeout=settings.worker_stop_seconds if processes else settings.job_timeout_seconds)
         services.worker = None
     shutdown_queue(services.queue)
 
@@ -172,8 +235,12 @@ def serve(settings: Settings) -> int:
         return EXIT_USAGE
     configure_logging(settings.log_level, json=settings.log_json)
     try:
-        services = build_services(settings)
-        services.redis.ping()
+        base = store.connect(settings.redis_url)  # with no REDIS_URL this starts (and owns) the embedded server
+        base.ping()
+        # Acks, clicks and /healthz use a short-timeout client; the workers are other processes.
+        services = build_services(settings, redis_client=store.request_client(base))
+        redis_url = store.url_for(base, settings.redis_url)
+        metrics.track_queue_depth(lambda: int(make_queue(services.redis).count))
     except (redis.RedisError, OSError) as exc:
         _say(f"cannot reach Redis ({exc}); set REDIS_URL to a running server, or unset it for the embedded one.")
         return EXIT_FAILED
@@ -199,7 +266,7 @@ def serve(settings: Settings) -> int:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         # The shared client: apps.connections.open also goes to SLACK_API_URL, with the same retries.
-        start_worker(services)
+        start_worker_processes(services, redis_url)
         handler = SocketModeHandler(app, settings.slack_app_token, web_client=services.client)
         try:
             handler.connect()  # returns at once; the client runs in its own threads
@@ -216,7 +283,7 @@ def serve(settings: Settings) -> int:
         stop_background(services)
         return EXIT_OK
 
-    start_worker(services)
+    start_worker_processes(services, redis_url)
     server, thread = start_http_server(services, "0.0.0.0", settings.port, app)
     _say(f"listening on http://0.0.0.0:{server.server_port}{EVENTS_PATH} ({store.describe(services.redis)})")
     stop.wait()

@@ -36,6 +36,9 @@ STATE_TTL_SECONDS = 30 * 24 * 3600  # a story is usually published or dropped wi
 JOB_TTL_SECONDS = 24 * 3600
 LOCK_TIMEOUT_SECONDS = 30  # a crashed holder frees the thread after this long
 LOCK_WAIT_SECONDS = 20
+# A job records each message it posted; if Redis blips right then, losing the record would make the
+# rerun post the message again. So the record waits for Redis this long (within a job's heartbeat TTL).
+JOB_RECORD_WAIT_SECONDS = 20.0
 
 
 def _key(family: str, ident: str) -> str:
@@ -139,10 +142,21 @@ class StateStore:
         return {_text(k) or "": _text(v) or "" for k, v in raw.items()}
 
     def job_set(self, job_id: str, **fields: str) -> None:
-        pipe = self.redis.pipeline(transaction=True)
-        pipe.hset(_key("job", job_id), mapping=fields)
-        pipe.expire(_key("job", job_id), JOB_TTL_SECONDS)
-        pipe.execute()
+        """Record what a job did (idempotent): waits up to ``JOB_RECORD_WAIT_SECONDS`` for a lost Redis."""
+        deadline = time.monotonic() + JOB_RECORD_WAIT_SECONDS
+        delay = 0.2
+        while True:
+            try:
+                pipe = self.redis.pipeline(transaction=True)
+                pipe.hset(_key("job", job_id), mapping=fields)
+                pipe.expire(_key("job", job_id), JOB_TTL_SECONDS)
+                pipe.execute()
+                return
+            except (redis.ConnectionError, redis.TimeoutError):
+                if time.monotonic() + delay > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 2.0)
 
     # -- rendered digests: skip chat.update calls that would change nothing ----------------------
     def rendered_changed(self, checklist_id: str, index: int, blocks: list[dict]) -> bool:

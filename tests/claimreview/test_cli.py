@@ -75,7 +75,8 @@ def test_timeout_one_line_and_the_checklist_prints(tmp_path, standin, env):
     out = result.stdout.decode()
     assert out.startswith("Fact-check checklist: Port of Velmora")
     notes = [line for line in out.splitlines() if "prior fact-checks could not be fetched" in line]
-    assert len(notes) == 1 and "no answer within 1 s" in notes[0]
+    # the step's deadline (1 s) or, on a slow machine, every request's own timeout (0.5 s) says it first
+    assert len(notes) == 1 and "no answer within" in notes[0]
     assert "Already fact-checked" not in out
 
     as_json = run(["check", str(ARTICLE), "--json"], tmp_path, **env)

