@@ -190,7 +190,7 @@ def analyze_text(text: str) -> list[Finding]:
         context = _ClaimContext(unverified_next, i in disputed, speaker_of(s, e) if not attrs else None, phrase_of)
         f = _claim_finding(text, low, s, e, sc, hint, attrs or (), hs or no_hedges, context)
         if f is not None:
-            if attrs and (own := _own_attribution(attrs, s, e)) is not None:
+            if attrs and (own := _own_attribution(_not_relative(low, attrs), s, e)) is not None:
                 source = findings[own]  # the source finding of attribution n is findings[n]
                 f.__dict__["attribution"] = _attribution_of(source)
                 carried.add(own)
@@ -203,6 +203,11 @@ def analyze_text(text: str) -> list[Finding]:
 
 
 _WEAKEST_FIRST = {t: n for n, t in enumerate(_ATTRIBUTION_ORDER)}
+_RELATIVE_BEFORE = re.compile(r"\b(?:that|which|whom)\s+$")
+
+
+def _not_relative(low: str, attrs: Sequence[AttrSpan]) -> list[AttrSpan]:
+    return [a for a in attrs if not _RELATIVE_BEFORE.search(low, max(0, a[0] - 7), a[0])]
 
 
 def _own_attribution(attrs: Sequence[AttrSpan], s: int, e: int) -> int | None:
@@ -443,7 +448,9 @@ def _claim_finding(
     hedges: Sequence[Hedge],
     context: _ClaimContext,
 ) -> Finding | None:
-    inside = [a for a in attrs if a[0] >= s and a[1] <= e] if attrs else ()
+    # An attribution inside a relative clause ("a session that critics described as rushed") is about a
+    # noun of the claim, not the claim's own source: it stays a source item of its own.
+    inside = [a for a in _not_relative(low, attrs) if a[0] >= s and a[1] <= e] if attrs else ()
     types: set[str] | frozenset[str] = {a[2] for a in inside} if inside else _NO_TYPES
     if not inside and context.quoted_by is not None:
         types = {context.quoted_by}  # a sentence of a quotation whose speaker is named after it
@@ -525,14 +532,17 @@ def _claim_text(text: str, s: int, e: int, inside: Sequence[AttrSpan]) -> str:
     for a_start, a_end, _, _ in inside:
         if a_start < cs or a_end > ce or text.startswith(("'s ", "’s "), a_end):
             continue  # a possessive owner ("the council's own report found X") leaves the claim whole
-        if (a_start - cs >= 25 and ce - a_end >= 25 and text[a_start - 2 : a_start] == ", "
-                and text[a_end : a_end + 1] == ","):
-            cut = (a_start - 2, a_end + 1)  # "a raise that, union officials said, was too low": both sides
+        after = _ADVERBIAL_COMMA.match(text, a_end)
+        if a_start - cs >= 25 and ce - a_end >= 25 and text[a_start - 2 : a_start] == ", " and after is not None:
+            cut = (a_start - 2, after.end())  # "a raise that, union officials said (on Monday), was too low"
         elif a_start - cs >= ce - a_end:
             ce = a_start
         else:
             cs = a_end
     whole = cut is not None and cs <= cut[0] and cut[1] <= ce
+    if cut is not None and whole and any(a_start >= cut[1] for a_start, _, _, _ in inside):
+        ce = cut[0]  # "..., researchers said, a result experts called ...": the rest is another's comment
+        whole = False
     body = text[cs : cut[0]] + text[cut[1] : ce] if cut is not None and whole else text[cs:ce]
     body = _trail_det(body).strip(" ,;:.\"“”'")
     body = _close_quote(_lead_that(_DATELINE.sub("", _TRAIL_CONJUNCTION.sub("", _BULLET_LEAD.sub("", body)))))
@@ -544,6 +554,7 @@ def _claim_text(text: str, s: int, e: int, inside: Sequence[AttrSpan]) -> str:
 
 
 _BULLET_LEAD = re.compile(r"^[-•*–]\s+")
+_ADVERBIAL_COMMA = re.compile(r"(?:\s+(?:on|in|last|this|late|early)\s+[A-Za-z]+(?:\s+\d{1,2})?)?,")
 
 
 def _close_quote(body: str) -> str:
@@ -568,7 +579,9 @@ def _trail_det(body: str) -> str:
 # Left over when an attribution is cut off a claim: a dangling conjunction at the end ("..., although"
 # before "the documents do not list a rate"), an adverb before "that" at the start ("has reported
 # previously that ..."), and a wire dateline ("RIVERTON (Meridian Wire) - ").
-_TRAIL_CONJUNCTION = re.compile(r"[,;]?\s+(?:although|though|but|while|whereas|and|or|because|as)$", re.IGNORECASE)
+_TRAIL_CONJUNCTION = re.compile(
+    r"[,;]?\s+(?:although|though|but|while|whereas|and|or|because|as|that|which|who)$", re.IGNORECASE
+)
 _LEAD_ADVERB_THAT = re.compile(
     r"(?:(?:[a-z]+ly|also|earlier|again|already|before|yesterday|today)"
     r"|(?:last|this|earlier\s+this|on)\s+(?:week|month|year|weekend|[A-Z][a-z]+day))\s+(?=that\s)"

@@ -93,6 +93,9 @@ def claim_basis(
     if "explicitly_unverified" in source_types or unverified_next:
         return "not_independently_verified"
     own = content_basis(claim, disputed=disputed)
+    if not source_types and own is None and _HEARSAY.search(claim.lower()):
+        return "second_hand"  # "reportedly", "allegedly": passed on from someone the piece does not name
+        return own or "anonymous_source"
     if "vague_group" in source_types:
         return own or "anonymous_source"
     return own or "unsourced"

@@ -57,6 +57,12 @@ _POSTED_SPEECH = re.compile(
     r"samples?|photos?|pictures?|images?|documents?|claims?|reports?|recordings?|transcripts?|files?|data|records?|"
     r"screenshots?|material)\b"
 )
+_RELATIVE_BEFORE = re.compile(r"\b(?:that|which|whom)\s+$")
+_EVIDENCE_NOUNS = frozenset(
+    """figures estimates statistics results records images footage photos pictures tests test scans polls
+    surveys records analysis analyses numbers tallies count counts filings video videos polling tape tapes
+    recording recordings map maps chart charts documents""".split()  # noqa: SIM905
+)
 _DOCUMENT_NOUNS = frozenset(
     "poll polls survey surveys report reports study studies memo letter document documents data".split()  # noqa: SIM905
 )
@@ -65,7 +71,7 @@ _LABELLED_SPEECH = re.compile(r"\s*(?:[\"“'‘]|[^\n]{100})")
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 _SAID = frozenset(
     """said says say told tells added wrote reported warned claimed claim claims suggested suggest noted announced
-    argued argues insisted insists called calls""".split()  # noqa: SIM905
+    argued argues insisted insists called calls described describes dubbed termed labelled labeled""".split()  # noqa: SIM905
 )
 _WHAT_CALLED = re.compile(r"\bwhat\s+$")
 
@@ -116,9 +122,11 @@ _CLOSE_TO = re.compile(
 )
 # ", saying": the speaker is the named person just before the comma, with their title if any.
 _SUBJECT_BEFORE_ING = re.compile(
-    r"(?<![\w'’])(?P<np>(?:[A-Z][\w'’\-.]*\s+){0,3}[A-Z][\w'’\-]*"
+    r"(?<![\w'’])(?P<np>(?:[A-Z][\w'’\-.]*\s+){1,3}[A-Z][\w'’\-]*"
     r"(?:,\s+(?:the|a|an|its|his|her|their)\s+[^,;:\"“”\n]{1,90})?),\s*$"
 )
+_STRAY_NOUN = re.compile(r"(?:an?|the)\s+[a-z]+\s+(?P<group>[a-z]+s)$", re.IGNORECASE)
+_WITH_BEFORE = re.compile(r"\bwith\s+$")
 _APPOSITIVE_NAME = re.compile(r",\s+(?:[A-Z][\w'’\-.]*\s+){1,3}[A-Z][\w'’\-]*,")
 _ROLE_HEADS = frozenset(
     {
@@ -240,17 +248,22 @@ def refine(
     """The attributions an editor should see, typed by what the sentence says about them."""
     ctx = Context(text, sentences)
     out: list[Attribution] = []
-    for a in [*attrs, *_citing(text, attrs, classify)]:
+    proposals = [*_citing(text, attrs, classify), *_relative_verdicts(text, classify), *_document_subjects(ctx)]
+    for a in [*attrs, *proposals]:
         a = _whole(ctx, a)
         if a is None or _not_a_source(ctx, a):
             continue
         out.append(_typed(ctx, a))
-    out += _relative_subjects(ctx, classify)
+    subjects = _relative_subjects(ctx, classify)
+    if subjects:  # "X, who asked not to be named, said the government ...": not "said the government"
+        verbs = {a.end - len(a.cue) for a in subjects}
+        out = [a for a in out if not (a.start in verbs and a.src_start > a.start and text[a.src_start].islower())]
+    out += subjects
     out += _understood(ctx)
-    out = _without_nested(out)
+    out = _without_nested(text, out)
     out = _without_bare_nouns_beside_verbs(ctx, out)
     _resolve_definites(ctx, out)
-    return out
+    return _citing_merged(text, out)
 
 
 def _cue_start(text: str, a: Attribution) -> int:
@@ -276,6 +289,8 @@ def _whole(ctx: Context, a: Attribution) -> Attribution | None:
         # The scan may have taken the sentence's subject ("The reply was short, with X, saying").
         cue_at = text.find(a.cue, a.src_end, e) if a.end == a.src_end else _cue_start(text, a)
         near = _SUBJECT_BEFORE_ING.search(text, max(s, cue_at - 160), cue_at) if cue_at > a.src_end else None
+        if near is not None and not _WITH_BEFORE.search(text, max(s, near.start() - 6), near.start()):
+            near = None  # only "with X, the ..., saying": elsewhere the noun before the comma is an object
         if near is not None and near.start() > a.src_start:
             np_end = near.start() + len(near.group("np"))
             end = max(a.end, cue_at + len(a.cue))
@@ -331,6 +346,10 @@ def _not_a_source(ctx: Context, a: Attribution) -> bool:
         return True
     if cue in _POST and not _POSTED_SPEECH.match(text, a.end) and a.source_type == "named_on_record":
         return True
+    if cue not in _SAID and _RELATIVE_BEFORE.search(text, max(0, a.src_start - 7), a.src_start):
+        return True  # "a raise that the union rejected": a clause about a noun, not a statement
+    if cue in ("show", "shows", "showed", "shown") and _head(src) not in _DOCUMENT_NOUNS | _EVIDENCE_NOUNS:
+        return True  # "earlier candidates showed promise"; but "the data show", "images showed"
     if cue in ("declined", "refused", "declines", "refuses") and re.match(
         r"\s+to\s+(?:comment|respond)", text[a.end : a.end + 16]
     ):
@@ -365,6 +384,13 @@ def _typed(ctx: Context, a: Attribution) -> Attribution:
         return _with(a, "anonymous", start=_self_styled_start(text, s, a))
     if _REPORTS_PHRASE.match(src):
         return _with(a, "second_hand")
+    stray = _STRAY_NOUN.match(src)
+    if stray is not None and stray.group("group").lower() in _VAGUE_HEADS:  # "a result experts called"
+        start = a.src_start + stray.start("group")
+        a = Attribution(start, a.end, start, a.src_end, a.cue, "vague_group", a.via)
+        src, stype = text[a.src_start : a.src_end], "vague_group"
+    if _head(src) in _EVIDENCE_NOUNS and _head(src).endswith("s") and not _CAPITAL_WORD.search(src):
+        return _with(a, "vague_group")  # "according to widely cited figures": whose figures?
     if _CLOSE_TO.search(src) and not _personal_name(src.split(" ", 1)[0] + " " + _head(src)):
         return _with(a, "anonymous")  # "people close to the mayor", "a person briefed on the talks"
     if stype in ("named_on_record", "vague_group", "anonymous") and not _personal_name(src):
@@ -426,8 +452,23 @@ def _head(src: str) -> str:
 
 
 def _unnamed_person(src: str) -> bool:
-    """A person by role alone: "one large shareholder", "a spokesman for the authority"."""
-    return _head(src) in _ROLE_HEADS
+    """A person by role alone: "one large shareholder", "a spokesman for the authority", "one freight
+    broker" (a role noun, or an agent noun after "a", "one", "two" ...)."""
+    head = _head(src)
+    if head in _ROLE_HEADS:
+        return True
+    return (_INDEFINITE.match(src) is not None and _AGENT_NOUN.search(head) is not None
+            and head not in _NOT_PERSONS)
+
+
+_INDEFINITE = re.compile(r"(?i)(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s")
+_AGENT_NOUN = re.compile(r"(?:[^e]er|or|ist|ant|ent|ian|man|woman|person)s?$")
+_NOT_PERSONS = frozenset(
+    """number numbers letter letters order orders paper papers water matter computer river center centre border
+    corner chapter quarter manner power tower layer sector factor error mirror floor door document documents
+    statement statements report agent event percent cent component element segment government department
+    agreement payment movement moment comment comments plan""".split()  # noqa: SIM905
+)
 
 
 def _vague_group(src: str) -> bool:
@@ -498,6 +539,64 @@ def _citing(text: str, attrs: list[Attribution], classify: Callable[[str], Sourc
 _CITING = re.compile(r"\b[Cc]iting\s+")
 
 
+def _relative_verdicts(text: str, classify: Callable[[str], SourceType]) -> list[Attribution]:
+    """ "..., which one shipping executive described as ...": a verdict given in a relative clause."""
+    out = []
+    for m in _VERDICT_IN_CLAUSE.finditer(text):
+        src = m.group("src")
+        stype = "anonymous" if _unnamed_person(src) and not _personal_name(src) else classify(src)
+        out.append(Attribution(m.start("src"), m.end("cue"), m.start("src"), m.end("src"), m.group("cue"), stype))
+    return out
+
+
+_VERDICT_IN_CLAUSE = re.compile(
+    r"\b(?:which|that|what)\s+(?P<src>(?:one|a|an|two|three|several|some|many|other)\s+(?:[a-z][\w\-]*\s+){0,3}?"
+    r"[a-z]+)\s+(?P<cue>described|called|dubbed|termed|labell?ed)\b"
+)
+
+
+def _document_subjects(ctx: Context) -> list[Attribution]:
+    """A document as the subject of a finding: "The council's own planning report, published in March,
+    counted 1,150 homes" names its source (named, on the record, to be checked against it)."""
+    text = ctx.text
+    out = []
+    for s, e in ctx.sentences:
+        m = _DOCUMENT_SUBJECT.match(text, s, e)
+        if m is not None:
+            out.append(Attribution(s, m.end("cue"), s, m.end("src"), m.group("cue"), "named_on_record"))
+    return out
+
+
+_DOCUMENT_SUBJECT = re.compile(
+    r"(?P<src>(?:[A-Z][\w’'\-]*\s+)?(?:[\w’'\-]+\s+){0,4}?(?:report|study|survey|analysis|audit|review|census|"
+    r"poll|filing|indictment|assessment|inventory|inspection))(?:,[^,;\n]{1,80},)?\s+"
+    r"(?P<cue>found|finds|showed|shows|counted|counts|estimated|estimates|listed|lists|concluded|concludes|"
+    r"recorded|records|put|puts)\b"
+)
+
+
+def _citing_merged(text: str, attrs: list[Attribution]) -> list[Attribution]:
+    """ "the Herald reported, citing two people familiar with the talks" is one attribution: the outlet
+    and the people it cites, typed by the weaker of the two."""
+    attrs.sort(key=lambda a: a.start)
+    out: list[Attribution] = []
+    for a in attrs:
+        if (out and a.cue.lower() == "citing" and 0 <= a.start - out[-1].end <= 2
+                and out[-1].source_type in ("second_hand", "self_citation")
+                and text[out[-1].end : a.start].strip() in ("", ",")):
+            prev = out[-1]
+            weaker = a.source_type if _RANK[a.source_type] <= _RANK[prev.source_type] else prev.source_type
+            out[-1] = Attribution(prev.start, a.end, a.src_start, a.src_end, "citing", weaker,
+                                  text[prev.src_start : prev.src_end])
+            continue
+        out.append(a)
+    return out
+
+
+_RANK = {t: n for n, t in enumerate(
+    ("anonymous", "second_hand", "vague_group", "explicitly_unverified", "self_citation", "named_on_record"))}
+
+
 def _understood(ctx: Context) -> list[Attribution]:
     text = ctx.text
     out = []
@@ -510,29 +609,44 @@ def _understood(ctx: Context) -> list[Attribution]:
     return out
 
 
-def _without_nested(attrs: list[Attribution]) -> list[Attribution]:
-    """Drop an attribution lying strictly inside another: "who spoke" inside "A man who spoke ... said"."""
+def _without_nested(text: str, attrs: list[Attribution]) -> list[Attribution]:
+    """Drop a minor attribution lying inside another: "who spoke" inside "A man who spoke ... said";
+    a speech verb of its own ("X, who told the paper Y, said") stays."""
     attrs.sort(key=lambda a: (a.start, -a.end))
     out: list[Attribution] = []
     reach = -1
     for a in attrs:
         inside = out and a.end <= reach and (a.start, a.end) != (out[-1].start, out[-1].end)
-        if inside and a.source_type != "explicitly_unverified":
+        minor = a.cue.lower() not in _SAID or (a.start == a.src_start and a.end == a.src_end)
+        relative = text[a.src_start : a.src_end].lower() in _RELATIVE_PRONOUNS
+        if inside and a.source_type != "explicitly_unverified" and (minor or relative):
             continue
         out.append(a)
         reach = max(reach, a.end)
     return out
 
 
+_DETERMINER_WORDS = frozenset(
+    "the a an one two three four five some several many other another these those its his her their".split()  # noqa: SIM905
+)
+
+
+def _named(src: str) -> bool:
+    """A capitalised word that is not just a capitalised determiner at the start ("The researchers")."""
+    return any(w.lower() not in _DETERMINER_WORDS for w in _CAPITAL_WORD.findall(src))
+
+
 def _without_bare_nouns_beside_verbs(ctx: Context, attrs: list[Attribution]) -> list[Attribution]:
     """A bare noun ("the researchers", "a former director") is a source only in a sentence with no
     other attribution: beside one, it is a participant the sentence talks about."""
     with_verb = {ctx.sentence(a.start) for a in attrs if not (a.start == a.src_start and a.end == a.src_end)}
+    text = ctx.text
     return [
         a
         for a in attrs
         if not (a.start == a.src_start and a.end == a.src_end and a.cue != "understood")
         or ctx.sentence(a.start) not in with_verb
+        or _named(text[a.src_start : a.src_end])  # a name: "Rahm Emanuel, his chief of staff"
     ]
 
 

@@ -166,3 +166,35 @@ def test_names_are_kept_whole() -> None:
 def test_citing_takes_its_whole_noun_phrase() -> None:
     text = "The Valley Times reported in 2023, citing court filings, that the hospital had paid $1.1 million."
     assert any(f.quote == "citing court filings" for f in _sources(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "stype"),
+    [
+        ('Traders are reportedly moving grain to Halden, which one freight broker described as "the last open port."',
+         "one freight broker described", "anonymous"),
+        ("The drug cut relapses by 40%, doctors said on Monday, a result experts called a breakthrough.",
+         "experts called", "vague_group"),
+        ("About 9,000 people died of the fever last year, according to widely cited figures.",
+         "according to widely cited figures", "vague_group"),
+    ],
+)
+def test_more_types_from_the_sentence(text: str, fragment: str, stype: str) -> None:
+    hit = _one(text, fragment)
+    assert hit.source_type == stype and hit.quote == fragment
+
+
+def test_an_attribution_in_a_relative_clause_is_not_the_claims_source() -> None:
+    text = "The council approved a $2 billion budget, its largest ever, after a session that critics described as rushed."
+    findings = OfflineAnalyzer().analyze(text).findings
+    claim = next(f for f in findings if f.kind == "claim")
+    assert claim.attribution is None and claim.basis == "comparison"
+    assert claim.claim.endswith("that critics described as rushed")  # whole, not cut at "that"
+    assert [f.quote for f in findings if f.kind == "source"] == ["critics described"]
+
+
+def test_hearsay_with_no_source_is_second_hand() -> None:
+    text = "Shippers are reportedly diverting 40% of their cargo to the northern terminals."
+    claim = next(f for f in OfflineAnalyzer().analyze(text).findings if f.kind == "claim")
+    assert claim.basis == "second_hand" and claim.priority == "high"
+    assert "no source named" in claim.why
