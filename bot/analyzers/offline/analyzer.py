@@ -48,10 +48,13 @@ _ATTRIBUTION_ORDER: tuple[SourceType, ...] = (
     "anonymous", "second_hand", "vague_group", "explicitly_unverified", "self_citation", "named_on_record"
 )
 _T = TypeVar("_T")
-_NR_ANCHORS = ("respond", "reply", "return", "comment", "reached")  # str.find first: the phrase is rare
+# str.find first: the phrases are rare. "has not said how many" is the absence of a statement too.
+_NR_ANCHORS = ("respond", "reply", "return", "comment", "reached", "not said", "not say", "to say", "not disclose")
 _NON_RESPONSE = re.compile(
     r"\b(?:did\s+not|didn['’]t|has\s+not|have\s+not|hasn['’]t|haven['’]t)\s+(?:immediately\s+)?"
     r"(?:respond|reply|return)|\bdeclined\s+to\s+comment|\bcould\s+not\s+be\s+reached"
+    r"|\b(?:has|have|had|did|does|would)\s+not\s+(?:yet\s+)?(?:said|say|disclosed|disclose)\b"
+    r"|\b(?:declined|refused)\s+to\s+(?:say|disclose)\b"
 )
 _PERSONAL = re.compile(r"\b(?:i|we|you|my|our|your|us|me)\b")
 _NO_TYPES: frozenset[str] = frozenset()
@@ -105,7 +108,7 @@ _PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you", "it", "who", "whic
 
 class OfflineAnalyzer:
     name = "offline"
-    RULES_VERSION = "rules-7"
+    RULES_VERSION = "rules-8"
 
     @property
     def cache_identity(self) -> str:
@@ -195,8 +198,13 @@ def analyze_text(text: str) -> list[Finding]:
                 f.__dict__["attribution"] = _attribution_of(source)
                 carried.add(own)
             claim_findings.append(f)
-    if carried:
-        findings = [f for n, f in enumerate(findings) if n not in carried]
+    headline = _headline_end(text)
+    if carried or headline:
+        # A headline's "X says" is no item of its own (the body carries it); weak sourcing there is.
+        findings = [
+            f for n, f in enumerate(findings)
+            if n not in carried and not (f.offset_hint < headline and f.source_type == "named_on_record")
+        ]
     findings += claim_findings
     findings.sort(key=_OFFSET)  # every finding has its offset_hint set
     return findings
@@ -208,6 +216,12 @@ _RELATIVE_BEFORE = re.compile(r"\b(?:that|which|whom)\s+$")
 
 def _not_relative(low: str, attrs: Sequence[AttrSpan]) -> list[AttrSpan]:
     return [a for a in attrs if not _RELATIVE_BEFORE.search(low, max(0, a[0] - 7), a[0])]
+
+
+def _headline_end(text: str) -> int:
+    """End of the first line when it is a headline (no sentence punctuation at its end), else 0."""
+    first = text.split("\n", 1)[0].rstrip()
+    return len(first) if first and "\n" in text and first[-1] not in ".!?\"”'’)" else 0
 
 
 def _own_attribution(attrs: Sequence[AttrSpan], s: int, e: int) -> int | None:
@@ -543,8 +557,13 @@ def _claim_text(text: str, s: int, e: int, inside: Sequence[AttrSpan]) -> str:
     if cut is not None and whole and any(a_start >= cut[1] for a_start, _, _, _ in inside):
         ce = cut[0]  # "..., researchers said, a result experts called ...": the rest is another's comment
         whole = False
-    body = text[cs : cut[0]] + text[cut[1] : ce] if cut is not None and whole else text[cs:ce]
-    body = _trail_det(body).strip(" ,;:.\"“”'")
+    if cut is not None and whole:
+        left = text[cs : cut[0]]
+        joint = "" if re.search(r"\b(?:that|which|who)$", left) else ","
+        body = left + joint + text[cut[1] : ce]
+    else:
+        body = text[cs:ce]
+    body = _DANGLING_APPOSITIVE.sub("", _trail_det(body)).strip(" ,;:.\"“”'")
     body = _close_quote(_lead_that(_DATELINE.sub("", _TRAIL_CONJUNCTION.sub("", _BULLET_LEAD.sub("", body)))))
     if len(body) < 15:
         body = _BULLET_LEAD.sub("", text[s:e].strip())
@@ -554,6 +573,7 @@ def _claim_text(text: str, s: int, e: int, inside: Sequence[AttrSpan]) -> str:
 
 
 _BULLET_LEAD = re.compile(r"^[-•*–]\s+")
+_DANGLING_APPOSITIVE = re.compile(r",\s+(?:a|an)\s+(?:charge|claim|figure|view|move|decision|step)\s*$")
 _ADVERBIAL_COMMA = re.compile(r"(?:\s+(?:on|in|last|this|late|early)\s+[A-Za-z]+(?:\s+\d{1,2})?)?,")
 
 

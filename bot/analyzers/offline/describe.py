@@ -152,7 +152,8 @@ def source_how(stype: SourceType, src: str, sentence: str, via: str = "") -> str
     if stype == "self_citation":
         return f"Find the earlier story{when}, check it still stands (no correction) and link it."
     if stype == "explicitly_unverified":
-        return f"Keep the caveat prominent; try {doc or 'official data'} or a second independent source."
+        what = f" for {doc}" if doc else ""
+        return f"Keep the caveat prominent; look for official data or a second independent source{what}."
     if src.lower() in _PRONOUNS:
         return "Make sure the pronoun clearly points to the right named person; check the quote against the record."
     fig = figure_in(sentence) if FIGURE.search(sentence.lower()) else None
@@ -254,8 +255,8 @@ def claim_how(basis: ClaimBasis, sentence: str, attribution: tuple[SourceType, s
                 "recompute it.")
     if basis == "prediction":
         if attribution is not None and attribution[0] == "named_on_record":
-            basis_of = f"{it} is reached" if fig else "the forecast rests on"
-            return (f"Ask {who} how {basis_of} and check it against {doc or 'the plan or the published figures'}; "
+            basis_of = f"how {it} is reached" if fig else "what the forecast rests on"
+            return (f"Ask {who} {basis_of} and check it against {doc or 'the plan or the published figures'}; "
                     "keep it attributed as a forecast.")
         if attribution is not None:
             return f"Name who forecasts this ({who}) and what it rests on, or soften it to what is known now."

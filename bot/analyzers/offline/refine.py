@@ -111,7 +111,7 @@ _REPORTS_PHRASE = re.compile(
 )
 # "it is understood that ...", "X is understood to have ...": a source nobody is named for.
 _UNDERSTOOD = re.compile(
-    r"\b(?:(?P<it>[Ii]t\s+(?:is|was|has\s+been))\s+(?:understood|learned|learnt)(?:\s+that)?"
+    r"\b(?:(?P<it>[Ii]t\s+(?:is|was|has\s+been))\s+(?:understood|learned|learnt|believed|thought|rumou?red)(?:\s+that)?"
     r"|(?P<x>is|are|was|were)\s+(?:understood|said|thought|believed)\s+to(?:\s+have)?)(?=\s)"
 )
 _CLOSE_TO = re.compile(
@@ -251,9 +251,11 @@ def refine(
     proposals = [*_citing(text, attrs, classify), *_relative_verdicts(text, classify), *_document_subjects(ctx)]
     for a in [*attrs, *proposals]:
         a = _whole(ctx, a)
-        if a is None or _not_a_source(ctx, a):
+        if a is None:
             continue
-        out.append(_typed(ctx, a))
+        a = _typed(ctx, a)  # typed first: "Local business owners fear" is a group's view, a source
+        if not _not_a_source(ctx, a):
+            out.append(a)
     subjects = _relative_subjects(ctx, classify)
     if subjects:  # "X, who asked not to be named, said the government ...": not "said the government"
         verbs = {a.end - len(a.cue) for a in subjects}
@@ -319,8 +321,6 @@ def _not_a_source(ctx: Context, a: Attribution) -> bool:
     cue = a.cue.lower()
     if a.src_start < 0 or not src.strip():
         return True
-    if a.end <= ctx.headline_end and a.source_type == "named_on_record":
-        return True  # a headline's "X says": the body carries it
     if any(ds <= a.start < de for ds, de in ctx.datelines):
         return True  # "PORT ELLIS (Wire) -": the piece's own dateline
     if cue == ":" and (src.isupper() or "’s" in src or "'s" in src or not _LABELLED_SPEECH.match(text, a.end)):
@@ -404,7 +404,7 @@ def _typed(ctx: Context, a: Attribution) -> Attribution:
             and not _APPOSITIVE_NAME.match(text, a.src_end)
         ):
             return _with(a, "anonymous")
-        if stype == "named_on_record" and _vague_group(src):
+        if stype == "named_on_record" and (_vague_group(src) or _plural_group(src)):
             return _with(a, "vague_group")
         if stype == "vague_group" and _definite(src) and not _ANON_CLAUSE.search(text, a.src_start, e):
             return _with(a, "named_on_record")  # "the researchers": those the piece has named
@@ -473,6 +473,19 @@ _NOT_PERSONS = frozenset(
 
 def _vague_group(src: str) -> bool:
     return _head(src) in _VAGUE_HEADS and not re.match(r"(?i)the\s", src.strip())
+
+
+def _plural_group(src: str) -> bool:
+    """People by kind, with no names and no article: "Local business owners", "Environmental groups"."""
+    head = _head(src)
+    words = src.split()
+    if _definite(src) or _named(" ".join(words[1:])) or not head.endswith("s") or len(words) > 5:
+        return False
+    # Not any agent noun: "prosecutors told the jury", "police said" speak on the record for an office.
+    return head[:-1] in _ROLE_HEADS or head in _GROUP_HEADS
+
+
+_GROUP_HEADS = frozenset("groups organisations organizations campaigners associations unions owners".split())  # noqa: SIM905
 
 
 def _definite(src: str) -> bool:

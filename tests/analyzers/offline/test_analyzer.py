@@ -234,7 +234,7 @@ def test_findings_sharing_a_fields_set_stay_independent() -> None:
 
 
 def test_rules_version_is_in_the_cache_identity() -> None:
-    assert OfflineAnalyzer().cache_identity == "offline:rules-7"
+    assert OfflineAnalyzer().cache_identity == "offline:rules-8"
 
 
 def test_hedged_first_person_opinion_is_not_a_weasel_claim() -> None:
