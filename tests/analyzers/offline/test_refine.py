@@ -185,7 +185,8 @@ def test_more_types_from_the_sentence(text: str, fragment: str, stype: str) -> N
 
 
 def test_an_attribution_in_a_relative_clause_is_not_the_claims_source() -> None:
-    text = "The council approved a $2 billion budget, its largest ever, after a session that critics described as rushed."
+    text = ("The council approved a $2 billion budget, its largest ever, after a session that critics described "
+            "as rushed.")
     findings = OfflineAnalyzer().analyze(text).findings
     claim = next(f for f in findings if f.kind == "claim")
     assert claim.attribution is None and claim.basis == "comparison"
