@@ -33,7 +33,8 @@ _DATE = re.compile(
 )
 _DOCUMENT = re.compile(
     r"\b(?:(?:the|a|an|its|their|his|her|our)\s+)?"
-    r"(?:(?!(?:in|on|at|to|of|for|by|and|or|with|from|that|said|says|told|a|an|the)\b)[A-Za-z][\w\-’']*\s+){0,2}?"
+    r"(?:(?!(?:in|on|at|to|of|for|by|and|or|with|from|that|said|says|told|a|an|the|since|than|after|before|when|"
+    r"until|as|longest|largest|highest|lowest|biggest|first|last)\b)[A-Za-z][\w\-’']*\s+){0,2}?"
     r"(?:study|survey|report|analysis|budget\s+documents?|filings?|indictment|court\s+(?:filings|records|documents)|"
     r"statement|letter|data(?:set)?|results|accounts|census|poll|audit|records|minutes|transcript|memo|documents?|"
     r"figures|estimates?|forecast|index|register|filing)\b"
@@ -41,7 +42,7 @@ _DOCUMENT = re.compile(
 _CONSEQUENCE = re.compile(
     r"\b(?:kill\w*|died|dead|deaths?|injur\w*|wounded|casualt\w*|fraud\w*|brib\w*|kickbacks?|charged|arrest\w*|"
     r"convict\w*|guilty|investigat\w*|resign\w*|fired|dismissed|jobs?|layoffs?|cuts?|clos\w*|breach\w*|stole\w*|"
-    r"hack\w*|million|billion|tax\w*|budget|poverty|war|troops|brigades?|artillery|attack\w*|crisis|withdraw\w*|"
+    r"hack\w*|tax\w*|budget|poverty|war|troops|brigades?|artillery|attack\w*|crisis|withdraw\w*|"
     r"lawsuit|fines?|ban\w*|prices?|rates?|loss|losses|debt|bankrupt\w*|contamina\w*|outbreak|disease|risk|"
     r"evacuat\w*|ceasefire|sanctions?|strike)\b",
 )  # matched on lowercased text
@@ -251,8 +252,8 @@ def claim_how(basis: ClaimBasis, sentence: str, attribution: tuple[SourceType, s
     if basis == "disputed_figure":
         return f"Trace {it} to {doc or 'its original source'} and give both figures with their sources."
     if basis == "comparison":
-        return (f"Get both sides of the comparison from {doc or 'the same source'} for the same period and "
-                "recompute it.")
+        where = (document_in(phrase) if phrase else None) or doc or "the same source"
+        return f"Get both sides of the comparison from {where} for the same period and recompute it."
     if basis == "prediction":
         if attribution is not None and attribution[0] == "named_on_record":
             basis_of = f"how {it} is reached" if fig else "what the forecast rests on"

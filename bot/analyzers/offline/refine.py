@@ -58,6 +58,11 @@ _POSTED_SPEECH = re.compile(
     r"screenshots?|material)\b"
 )
 _RELATIVE_BEFORE = re.compile(r"\b(?:that|which|whom)\s+$")
+_TITLE_BEFORE_NAME = re.compile(r",?\s+(?:[A-Z]\.\s+)?[A-Z][a-z][\w'’\-]*\s+[A-Z][a-z][\w'’\-]*")
+_NO_COMMENT = re.compile(
+    r"\b(?:did\s+not|didn['’]t|has\s+not|have\s+not|hasn['’]t)\s+(?:immediately\s+)?(?:respond|reply|return)"
+    r"|\bdeclined\s+to\s+comment|\bcould\s+not\s+be\s+reached|\bno\s+comment\b"
+)
 _EVIDENCE_NOUNS = frozenset(
     """figures estimates statistics results records images footage photos pictures tests test scans polls
     surveys records analysis analyses numbers tallies count counts filings video videos polling tape tapes
@@ -248,7 +253,8 @@ def refine(
     """The attributions an editor should see, typed by what the sentence says about them."""
     ctx = Context(text, sentences)
     out: list[Attribution] = []
-    proposals = [*_citing(text, attrs, classify), *_relative_verdicts(text, classify), *_document_subjects(ctx)]
+    proposals = [*_citing(text, attrs, classify), *_relative_verdicts(text, classify), *_document_subjects(ctx),
+                 *_partitives(text, attrs)]
     for a in [*attrs, *proposals]:
         a = _whole(ctx, a)
         if a is None:
@@ -261,6 +267,7 @@ def refine(
         verbs = {a.end - len(a.cue) for a in subjects}
         out = [a for a in out if not (a.start in verbs and a.src_start > a.start and text[a.src_start].islower())]
     out += subjects
+    out = _titles_with_names(text, out)
     out += _understood(ctx)
     out = _without_nested(text, out)
     out = _without_bare_nouns_beside_verbs(ctx, out)
@@ -357,6 +364,9 @@ def _not_a_source(ctx: Context, a: Attribution) -> bool:
     if cue.startswith("add") and _ADD_NOT_SPEECH.match(text, a.end):
         return True  # "will add about $96", "adds to the evidence"
     if a.start == a.src_start and a.end == a.src_end and a.cue != "understood":  # a bare noun, no verb
+        s, e = ctx.sentence(a.start)
+        if _NO_COMMENT.search(text, s, e):
+            return True  # "A spokesperson did not respond to requests for comment": no statement
         if not _CAPITAL_WORD.search(src, 1) and _head(src) in _DOCUMENT_NOUNS:
             return True  # "the poll", "a new survey": a document with no verb is not a speaker
         lead = text[max(0, a.start - 12) : a.start]
@@ -393,7 +403,12 @@ def _typed(ctx: Context, a: Attribution) -> Attribution:
         return _with(a, "vague_group")  # "according to widely cited figures": whose figures?
     if _CLOSE_TO.search(src) and not _personal_name(src.split(" ", 1)[0] + " " + _head(src)):
         return _with(a, "anonymous")  # "people close to the mayor", "a person briefed on the talks"
-    if stype in ("named_on_record", "vague_group", "anonymous") and not _personal_name(src):
+    if stype == "vague_group" and _COUNTED.match(src) and not _personal_name(_HEAD_END.split(src, maxsplit=1)[0]):
+        stype = "anonymous"  # "two senior doctors": counted, unnamed people, not a vague group
+        a = _with(a, stype)
+    if stype in ("named_on_record", "vague_group", "anonymous") and not _personal_name(
+        _HEAD_END.split(src, maxsplit=1)[0]
+    ):
         # The anonymity clause may follow the verb: "two of the people said, speaking on condition ..."
         if _ANON_CLAUSE.search(text, a.src_start, min(e, a.end + 160)):
             return _with(a, "anonymous")
@@ -461,6 +476,7 @@ def _unnamed_person(src: str) -> bool:
             and head not in _NOT_PERSONS)
 
 
+_COUNTED = re.compile(r"(?i)(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|a\s+few|a\s+couple\s+of)\s")
 _INDEFINITE = re.compile(r"(?i)(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s")
 _AGENT_NOUN = re.compile(r"(?:[^e]er|or|ist|ant|ent|ian|man|woman|person)s?$")
 _NOT_PERSONS = frozenset(
@@ -568,6 +584,28 @@ _VERDICT_IN_CLAUSE = re.compile(
 )
 
 
+def _partitives(text: str, attrs: list[Attribution]) -> list[Attribution]:
+    """ "one of them said": one of the sources just cited, so of their type (unnamed if none is found)."""
+    out = []
+    earlier = sorted(attrs, key=lambda a: a.start)
+    for m in _PARTITIVE.finditer(text):
+        before = [a for a in earlier if a.end <= m.start() and m.start() - a.end < 600 and a.src_end > a.src_start]
+        stype: SourceType = before[-1].source_type if before else "anonymous"
+        if stype == "named_on_record" and _unnamed_person(text[before[-1].src_start : before[-1].src_end]):
+            stype = "anonymous"
+        out.append(Attribution(m.start(), m.end(), m.start(), m.end("src"), m.group("cue"), stype))
+    return out
+
+
+_PARTITIVE = re.compile(
+    r"\b(?P<src>(?:[Oo]ne|[Tt]wo|[Ss]ome|[Ss]everal|[Mm]any|[Mm]ost|[Bb]oth|[Ee]ach|[Aa]nother)\s+of\s+"
+    r"(?:them|those|the\s+[a-z]+))\s+(?P<cue>said|says|told|added|wrote)\b"
+)
+
+
+_PARTITIVE_SRC = re.compile(r"(?i)(?:one|two|some|several|many|most|both|each|another)\s+of\s+(?:them|those)$")
+
+
 def _document_subjects(ctx: Context) -> list[Attribution]:
     """A document as the subject of a finding: "The council's own planning report, published in March,
     counted 1,150 homes" names its source (named, on the record, to be checked against it)."""
@@ -649,6 +687,24 @@ def _named(src: str) -> bool:
     return any(w.lower() not in _DETERMINER_WORDS for w in _CAPITAL_WORD.findall(src))
 
 
+def _titles_with_names(text: str, attrs: list[Attribution]) -> list[Attribution]:
+    """A bare title before a name ("Opposition health spokesman Tom Reyes called", "A spokesman for the
+    authority, Henrik Valla, confirmed") is the named person: dropped where the name has its own
+    attribution, else extended over the name and typed as named."""
+    starts = {a.src_start for a in attrs}
+    out = []
+    for a in attrs:
+        name = _TITLE_BEFORE_NAME.match(text, a.end) if a.start == a.src_start and a.end == a.src_end else None
+        if name is None:
+            out.append(a)
+            continue
+        first = name.end() - len(name.group().lstrip(", "))
+        if any(first <= st <= first + 3 for st in starts):
+            continue
+        out.append(Attribution(a.start, name.end(), a.src_start, name.end(), a.cue, "named_on_record", a.via))
+    return out
+
+
 def _without_bare_nouns_beside_verbs(ctx: Context, attrs: list[Attribution]) -> list[Attribution]:
     """A bare noun ("the researchers", "a former director") is a source only in a sentence with no
     other attribution: beside one, it is a participant the sentence talks about."""
@@ -668,8 +724,12 @@ def _resolve_definites(ctx: Context, attrs: list[Attribution]) -> None:
     anonymous when nothing named it (an unnamed person by role)."""
     text = ctx.text
     seen: dict[str, SourceType] = {}
+    previous: SourceType | None = None
     for i, a in enumerate(attrs):
         src = text[a.src_start : a.src_end]
+        if _PARTITIVE_SRC.match(src) and previous is not None:
+            attrs[i] = a = _with(a, previous)  # "one of them said": one of the sources just cited
+        previous = a.source_type
         head = _head(src)
         unnamed = not (_personal_name(src) or _APPOSITIVE_NAME.match(text, a.src_end) or _CAPITAL_WORD.search(src, 1))
         if a.source_type == "named_on_record" and _definite(src) and head in _ROLE_HEADS and unnamed:

@@ -199,3 +199,19 @@ def test_hearsay_with_no_source_is_second_hand() -> None:
     claim = next(f for f in OfflineAnalyzer().analyze(text).findings if f.kind == "claim")
     assert claim.basis == "second_hand" and claim.priority == "high"
     assert "no source named" in claim.why
+
+
+def test_counted_unnamed_people_are_anonymous_and_one_of_them_too() -> None:
+    text = ("Two senior nurses at the clinic, who declined to be named, said the ward had shut in May.\n"
+            '"We turn people away every night," one of them said.')
+    typed = _typed(text)
+    assert [t for q, t in typed.items() if q.startswith("Two senior nurses")] == ["anonymous"]
+    assert typed.get("one of them said") == "anonymous"
+
+
+def test_a_non_response_is_no_source_and_a_title_takes_its_name() -> None:
+    text = ("A spokeswoman for the airport did not respond to requests for comment.\n"
+            "A spokesman for the port, Ivo Brandt, confirmed the closure and said it would last a week.")
+    quotes = [f.quote for f in _sources(text)]
+    assert not any(q.startswith("A spokeswoman") for q in quotes)
+    assert any("Ivo Brandt" in q for q in quotes)
