@@ -112,7 +112,8 @@ _SELF_STYLED = re.compile(
 )
 _REPORTS_PHRASE = re.compile(
     r"(?i)^(?:the\s+|some\s+|several\s+|many\s+|recent\s+|earlier\s+|unconfirmed\s+)*"
-    r"(?:media\s+|news\s+|press\s+|local\s+|regional\s+|newspaper\s+|television\s+)?reports\b"
+    r"(?:media\s+|news\s+|press\s+|local\s+|regional\s+|newspaper\s+|television\s+)?"
+    r"(?:reports|rumou?rs|speculation|unconfirmed\s+accounts)\b"
 )
 # "it is understood that ...", "X is understood to have ...": a source nobody is named for.
 _UNDERSTOOD = re.compile(
@@ -254,7 +255,7 @@ def refine(
     ctx = Context(text, sentences)
     out: list[Attribution] = []
     proposals = [*_citing(text, attrs, classify), *_relative_verdicts(text, classify), *_document_subjects(ctx),
-                 *_partitives(text, attrs)]
+                 *_partitives(text, attrs), *_formulas(text, classify)]
     for a in [*attrs, *proposals]:
         a = _whole(ctx, a)
         if a is None:
@@ -581,6 +582,30 @@ def _relative_verdicts(text: str, classify: Callable[[str], SourceType]) -> list
 _VERDICT_IN_CLAUSE = re.compile(
     r"\b(?:which|that|what)\s+(?P<src>(?:one|a|an|two|three|several|some|many|other)\s+(?:[a-z][\w\-]*\s+){0,3}?"
     r"[a-z]+)\s+(?P<cue>described|called|dubbed|termed|labell?ed)\b"
+)
+
+
+def _formulas(text: str, classify: Callable[[str], SourceType]) -> list[Attribution]:
+    """Fixed newsroom formulas the scan may not parse: "a person with knowledge of the talks told X",
+    "was first reported by the Daily Chronicle"."""
+    out = []
+    for m in _KNOWLEDGE_FORMULA.finditer(text):
+        out.append(Attribution(m.start("src"), m.end("cue"), m.start("src"), m.end("src"), m.group("cue"), "anonymous"))
+    for m in _REPORTED_BY.finditer(text):
+        src = m.group("src")
+        out.append(Attribution(m.start(), m.end("src"), m.start("src"), m.end("src"), "reported by", classify(src)))
+    return out
+
+
+_KNOWLEDGE_FORMULA = re.compile(
+    r"\b(?P<src>(?:(?:[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome)\s+)?(?:[a-z]+\s+)?"
+    r"(?:person|people|source|sources|official|officials|individual|individuals|executive|executives|insider|insiders)"
+    r"\s+(?:with\s+(?:direct\s+)?knowledge\s+of|familiar\s+with|close\s+to|briefed\s+on|involved\s+in|aware\s+of)"
+    r"\s+(?:[\w’'\-]+\s+){0,4}?[\w’'\-]+),?\s+(?P<cue>said|says|told|tells|added)\b"
+)
+_REPORTED_BY = re.compile(
+    r"\b(?:was|were|had\s+been|has\s+been|is)\s+(?:first\s+|originally\s+|also\s+)?"
+    r"(?:reported|revealed|disclosed)\s+by\s+(?P<src>(?:the\s+)?[A-Z][\w’'&\-]*(?:\s+[A-Z][\w’'&\-]*){0,4})"
 )
 
 

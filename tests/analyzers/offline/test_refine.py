@@ -215,3 +215,18 @@ def test_a_non_response_is_no_source_and_a_title_takes_its_name() -> None:
     quotes = [f.quote for f in _sources(text)]
     assert not any(q.startswith("A spokeswoman") for q in quotes)
     assert any("Ivo Brandt" in q for q in quotes)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "stype"),
+    [
+        ("The club agreed a fee of 80 million, a person with knowledge of the talks told the Herald.",
+         "a person with knowledge of the talks told", "anonymous"),
+        ("The deal was first reported by the Evening Ledger on Sunday.", "was first reported by the Evening Ledger",
+         "second_hand"),
+        ("According to rumours in the local press, the mill will close in June.",
+         "According to rumours in the local press", "second_hand"),
+    ],
+)
+def test_newsroom_formulas(text: str, fragment: str, stype: str) -> None:
+    assert _one(text, fragment).source_type == stype
