@@ -49,7 +49,8 @@ _CONSEQUENCE = re.compile(
 _PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you", "it", "who", "which"})
 _DOCUMENT_HEAD = re.compile(
     r"\b(?:report|study|survey|analysis|summary|document|documents|filing|filings|indictment|data|figures|"
-    r"estimates|statement|letter|memo|budget|poll|audit|review|census|records|minutes|transcript)\b",
+    r"estimates|statement|letter|memo|budget|poll|audit|review|census|records|minutes|transcript|results|"
+    r"statistics)\b",
     re.IGNORECASE,
 )
 _LABEL: dict[str, str] = {
@@ -120,6 +121,8 @@ def source_why(stype: SourceType, src: str, via: str = "") -> str:
     if stype == "second_hand":
         return f"This comes from {_whose(src, via)}, not the piece's own."
     if stype == "vague_group":
+        if _DOCUMENT_HEAD.search(src):
+            return f"{_q(src)} are not tied to any named study, dataset or body."
         return f"{_q(src)} names nobody: the view cannot be traced to anyone in particular."
     if stype == "self_citation":
         return f"The piece leans on its own earlier reporting ({_q(src)}) instead of a primary source."
@@ -149,6 +152,8 @@ def source_how(stype: SourceType, src: str, sentence: str, via: str = "") -> str
         return (f"Read {_q(_outlet(src, via))}'s original report{when}, confirm it says this, then credit and link "
                 "it, or confirm it ourselves.")
     if stype == "vague_group":
+        if _DOCUMENT_HEAD.search(src):
+            return f"Name the study, dataset or body behind {_q(src)} and link it, or cut the claim."
         return f"Name at least one of {_q(src)} with their affiliation, or cut the generalisation."
     if stype == "self_citation":
         return f"Find the earlier story{when}, check it still stands (no correction) and link it."
@@ -230,6 +235,8 @@ def claim_how(basis: ClaimBasis, sentence: str, attribution: tuple[SourceType, s
     phrase = attribution[1] if attribution else None
     if basis == "anonymous_source":
         if attribution is not None and attribution[0] == "vague_group":
+            if src and _DOCUMENT_HEAD.search(src):
+                return f"Name the study, dataset or body behind {who} and check {it} against it, or cut it."
             return (f"Name at least one of {who} and what they base this on, or confirm {it} with "
                     f"{doc or 'a document or an on-record source'}; otherwise cut or soften it.")
         return (f"Confirm {it} with a named source or a document{f' such as {doc}' if doc else ''}; "

@@ -352,8 +352,8 @@ def _not_a_source(ctx: Context, a: Attribution) -> bool:
         and not (cue in _POST and _POSTED_SPEECH.match(text, a.end))
     ):
         return True
-    if cue in _POST and not _POSTED_SPEECH.match(text, a.end) and a.source_type == "named_on_record":
-        return True
+    if cue in _POST and not _POSTED_SPEECH.match(text, a.end):
+        return True  # "documents released to the public", "a letter posted": no statement posted
     if cue not in _SAID and _RELATIVE_BEFORE.search(text, max(0, a.src_start - 7), a.src_start):
         return True  # "a raise that the union rejected": a clause about a noun, not a statement
     if cue in ("show", "shows", "showed", "shown") and _head(src) not in _DOCUMENT_NOUNS | _EVIDENCE_NOUNS:
