@@ -31,7 +31,7 @@ from bot.analyzers.offline.basis import DISPUTE, claim_basis, hedged_basis
 from bot.analyzers.offline.hedges import WEAK_CUES, hedge_cues
 from bot.analyzers.offline.lexicons import ATTRIBUTIVE_WEASELS
 from bot.analyzers.offline.patterns import DATELINE
-from bot.analyzers.offline.refine import closed, quote_spans, refine
+from bot.analyzers.offline.refine import closed, in_relative_clause, quote_spans, refine
 from bot.analyzers.offline.sentences import split_sentences
 from bot.models import AnalysisResult, Finding, FoundAttribution, SourceType, Usage
 
@@ -211,11 +211,10 @@ def analyze_text(text: str) -> list[Finding]:
 
 
 _WEAKEST_FIRST = {t: n for n, t in enumerate(_ATTRIBUTION_ORDER)}
-_RELATIVE_BEFORE = re.compile(r"\b(?:that|which|whom)\s+$")
-
-
 def _not_relative(low: str, attrs: Sequence[AttrSpan]) -> list[AttrSpan]:
-    return [a for a in attrs if not _RELATIVE_BEFORE.search(low, max(0, a[0] - 7), a[0])]
+    """The attributions not inside a relative clause ("a session that critics described"); "that" after a
+    reporting verb introduces what was said ("reported on Tuesday that an official said")."""
+    return [a for a in attrs if not in_relative_clause(low, a[0])]
 
 
 def _headline_end(text: str) -> int:

@@ -58,6 +58,21 @@ _POSTED_SPEECH = re.compile(
     r"screenshots?|material)\b"
 )
 _RELATIVE_BEFORE = re.compile(r"\b(?:that|which|whom)\s+$")
+_REPORTING_BEFORE_THAT = re.compile(
+    r"\b(?:said|says|say|told|tells|reported|reports|announced|added|warned|claimed|claims|argued|insisted|noted|"
+    r"wrote|confirmed|stated|believes?|believed|thinks?|thought|knows?|knew|hopes?|fears?|expects?|learned)\b"
+)
+
+
+def in_relative_clause(text: str, pos: int) -> bool:
+    """Whether ``pos`` starts the subject of a relative clause ("a session that critics described"), not
+    the complement of a reporting verb ("reported on Tuesday that an official said")."""
+    m = _RELATIVE_BEFORE.search(text, max(0, pos - 7), pos)
+    if m is None:
+        return False
+    if text[m.start() : m.start() + 4].lower() != "that":
+        return True
+    return _REPORTING_BEFORE_THAT.search(text, max(0, m.start() - 40), m.start()) is None
 _TITLE_BEFORE_NAME = re.compile(r",?\s+(?:[A-Z]\.\s+)?[A-Z][a-z][\w'’\-]*\s+[A-Z][a-z][\w'’\-]*")
 _NO_COMMENT = re.compile(
     r"\b(?:did\s+not|didn['’]t|has\s+not|have\s+not|hasn['’]t)\s+(?:immediately\s+)?(?:respond|reply|return)"
@@ -354,7 +369,7 @@ def _not_a_source(ctx: Context, a: Attribution) -> bool:
         return True
     if cue in _POST and not _POSTED_SPEECH.match(text, a.end):
         return True  # "documents released to the public", "a letter posted": no statement posted
-    if cue not in _SAID and _RELATIVE_BEFORE.search(text, max(0, a.src_start - 7), a.src_start):
+    if cue not in _SAID and in_relative_clause(text, a.src_start):
         return True  # "a raise that the union rejected": a clause about a noun, not a statement
     if cue in ("show", "shows", "showed", "shown") and _head(src) not in _DOCUMENT_NOUNS | _EVIDENCE_NOUNS:
         return True  # "earlier candidates showed promise"; but "the data show", "images showed"
