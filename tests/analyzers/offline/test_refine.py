@@ -230,3 +230,10 @@ def test_a_non_response_is_no_source_and_a_title_takes_its_name() -> None:
 )
 def test_newsroom_formulas(text: str, fragment: str, stype: str) -> None:
     assert _one(text, fragment).source_type == stype
+
+
+def test_that_after_a_reporting_verb_is_not_a_relative_clause() -> None:
+    text = 'The Ledger reported on Monday that an aide in the capital said a "small" number of staff had quit.'
+    claim = next(f for f in OfflineAnalyzer().analyze(text).findings if f.kind == "claim")
+    assert claim.attribution is not None and claim.attribution.quote == "an aide in the capital said"
+    assert claim.attribution.source_type == "anonymous"
