@@ -50,6 +50,13 @@ _NOT_SPEECH = frozenset(
     """.split()  # noqa: SIM905
 )
 # Posting or publishing is a statement only when what is posted is one.
+# Acts, never statements, whoever does them.
+_ACTIONS = frozenset(
+    """voted vote votes pledged supported supports supporting backed backs backing sought seeking opposed opposes
+    opposing endorse endorsed endorses filed cast pushed accepted accepts decided agreed offered proposed pleaded
+    chose led leads""".split()  # noqa: SIM905
+)
+_CLAUSE_END = re.compile(r"\s*[,.;:!?)]")
 _POST = frozenset({"posted", "published", "released", "issued", "shared"})
 _POSTED_SPEECH = re.compile(
     r"\s+(?:(?:a|an|the|its|his|her|their)\s+)?(?:[\w\-]+\s+){0,2}"
@@ -361,6 +368,11 @@ def _not_a_source(ctx: Context, a: Attribution) -> bool:
     if (cue in ("called", "calls") and src.lower() in _PRONOUNS
             and _WHAT_CALLED.search(text, max(0, a.src_start - 6), a.src_start)):
         return True  # 'what she called "speculation"': a label in scare quotes, not a statement
+    if cue in _ACTIONS:
+        return True  # "several members opposed the rise", "the council voted": acts, not statements
+    if (cue.endswith("ing") and a.src_start == a.start and cue not in ("saying", "telling", "adding", "writing")
+            and _CLAUSE_END.match(text, a.end)):
+        return True  # "The findings are encouraging, the minister said": an adjective, not a verb
     if (
         cue in _NOT_SPEECH
         and not _holds_view(a.source_type, src)
