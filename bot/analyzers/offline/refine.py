@@ -616,14 +616,24 @@ def _formulas(text: str, classify: Callable[[str], SourceType]) -> list[Attribut
     """Fixed newsroom formulas the scan may not parse: "a person with knowledge of the talks told X",
     "was first reported by the Daily Chronicle"."""
     out = []
-    for m in _KNOWLEDGE_FORMULA.finditer(text):
-        out.append(Attribution(m.start("src"), m.end("cue"), m.start("src"), m.end("src"), m.group("cue"), "anonymous"))
+    seen: set[int] = set()
+    for key in _FORMULA_KEYS:  # str.find first: the phrases are rare, a regex from every position is not cheap
+        pos = text.find(key)
+        while pos >= 0:
+            m = _KNOWLEDGE_FORMULA.search(text, max(0, pos - 40), pos + 120)
+            if m is not None and m.start() not in seen:
+                seen.add(m.start())
+                out.append(
+                    Attribution(m.start("src"), m.end("cue"), m.start("src"), m.end("src"), m.group("cue"), "anonymous")
+                )
+            pos = text.find(key, pos + 1)
     for m in _REPORTED_BY.finditer(text):
         src = m.group("src")
         out.append(Attribution(m.start(), m.end("src"), m.start("src"), m.end("src"), "reported by", classify(src)))
     return out
 
 
+_FORMULA_KEYS = ("knowledge of", "familiar with", "close to", "briefed on", "involved in", "aware of")
 _KNOWLEDGE_FORMULA = re.compile(
     r"\b(?P<src>(?:(?:[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome)\s+)?(?:[a-z]+\s+)?"
     r"(?:person|people|source|sources|official|officials|individual|individuals|executive|executives|insider|insiders)"
@@ -640,7 +650,7 @@ def _partitives(text: str, attrs: list[Attribution]) -> list[Attribution]:
     """ "one of them said": one of the sources just cited, so of their type (unnamed if none is found)."""
     out = []
     earlier = sorted(attrs, key=lambda a: a.start)
-    for m in _PARTITIVE.finditer(text):
+    for m in _PARTITIVE.finditer(text) if " of " in text else ():
         before = [a for a in earlier if a.end <= m.start() and m.start() - a.end < 600 and a.src_end > a.src_start]
         stype: SourceType = before[-1].source_type if before else "anonymous"
         if stype == "named_on_record" and _unnamed_person(text[before[-1].src_start : before[-1].src_end]):
