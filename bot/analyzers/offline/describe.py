@@ -13,6 +13,7 @@ routine statement by a named person on the record is low.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.analyzers.offline.basis import FIGURE
 from bot.models import ClaimBasis, Priority, SourceType
@@ -64,20 +65,28 @@ _LABEL: dict[str, str] = {
 _WEAK: frozenset[str] = frozenset({"anonymous", "second_hand", "explicitly_unverified"})
 
 
+@lru_cache(maxsize=512)
+def _has_figure(sentence: str) -> bool:
+    return FIGURE.search(sentence.lower()) is not None
+
+
 def _q(phrase: str) -> str:
     return f"“{' '.join(phrase.split())}”"
 
 
+@lru_cache(maxsize=512)  # why, how and priority of one item ask about the same sentence
 def figure_in(sentence: str) -> str | None:
     m = _FIGURE_PHRASE.search(sentence)
     return " ".join(m.group().split()).rstrip(",.") if m else None
 
 
+@lru_cache(maxsize=512)
 def date_in(sentence: str) -> str | None:
     m = _DATE.search(sentence)
     return m.group() if m else None
 
 
+@lru_cache(maxsize=512)
 def document_in(sentence: str) -> str | None:
     m = _DOCUMENT.search(sentence)
     if m is None:
@@ -162,7 +171,7 @@ def source_how(stype: SourceType, src: str, sentence: str, via: str = "") -> str
         return f"Keep the caveat prominent; look for official data or a second independent source{what}."
     if src.lower() in _PRONOUNS:
         return "Make sure the pronoun clearly points to the right named person; check the quote against the record."
-    fig = figure_in(sentence) if FIGURE.search(sentence.lower()) else None
+    fig = figure_in(sentence) if _has_figure(sentence) else None
     if _DOCUMENT_HEAD.search(src):
         return f"Get {_q(src)} and check {_q(fig) if fig else 'the claim'} and the wording against it."
     check = f"Check the quote or paraphrase against {_q(src)}'s statement, recording or transcript{when}"
@@ -191,7 +200,7 @@ _BASIS_WHY: dict[str, str] = {
 def claim_why(basis: ClaimBasis, sentence: str, attribution: tuple[SourceType, str] | None,
               quoted_by: SourceType | None) -> str:
     """``attribution``: the type and the phrase of the attribution the claim carries."""
-    fig = figure_in(sentence) if FIGURE.search(sentence.lower()) else None
+    fig = figure_in(sentence) if _has_figure(sentence) else None
     if basis == "anonymous_source":
         if attribution is not None and attribution[0] == "vague_group":
             return f"Rests only on a vague group ({_q(attribution[1])}): nobody named says this."
@@ -227,7 +236,7 @@ def claim_why(basis: ClaimBasis, sentence: str, attribution: tuple[SourceType, s
 def claim_how(basis: ClaimBasis, sentence: str, attribution: tuple[SourceType, str] | None,
               src: str | None) -> str:
     """``src``: who is cited, as written, when the claim carries an attribution."""
-    fig = figure_in(sentence) if FIGURE.search(sentence.lower()) else None
+    fig = figure_in(sentence) if _has_figure(sentence) else None
     doc = document_in(sentence)
     date = date_in(sentence)
     it = _q(fig) if fig else "it"
@@ -291,7 +300,7 @@ def claim_priority(basis: ClaimBasis, sentence: str, own: SourceType | None, quo
     source = own or quoted_by
     if basis in ("anonymous_source", "second_hand", "not_independently_verified") or source in _WEAK:
         return "high"
-    specific = FIGURE.search(sentence.lower()) is not None
+    specific = _has_figure(sentence)
     consequential = _CONSEQUENCE.search(sentence.lower()) is not None
     if source == "named_on_record":
         if basis == "disputed_figure" or (specific and consequential and basis in ("comparison", "prediction")):
