@@ -20,7 +20,7 @@ from bot.models import ClaimBasis, Priority, SourceType
 
 _FIGURE_PHRASE = re.compile(
     r"(?:(?:about|around|nearly|almost|roughly|some|more\s+than|less\s+than|fewer\s+than|at\s+least|up\s+to|"
-    r"over|under)\s+)?[$£€]?\d[\d,.]*\d?(?:\s?(?:%|percent|per\s+cent|million|billion|trillion|bn|m\b))?"
+    r"over|under)\s+)?[$£€]?\d(?:[\d,.]*\d)?(?:\s?(?:%|percent|per\s+cent|million|billion|trillion|bn|m\b))?"
     r"(?:\s+(?!(?:in|on|at|to|of|for|by|and|or|the|a|an|since|from|after|before|with|than|per|was|were|is|are|"
     r"have|has|had|be|been|will|would|could|can|may|might|said|says|told|that|which|who|among|across|into|per|"
     r"a\s+day|a\s+year)\b)"
@@ -76,8 +76,18 @@ def _q(phrase: str) -> str:
 
 @lru_cache(maxsize=512)  # why, how and priority of one item ask about the same sentence
 def figure_in(sentence: str) -> str | None:
-    m = _FIGURE_PHRASE.search(sentence)
-    return " ".join(m.group().split()).rstrip(",.") if m else None
+    """The first figure of the sentence that is not part of a date ("March 3", "in 2011")."""
+    for m in _FIGURE_PHRASE.finditer(sentence):
+        if not _DATE_BEFORE.search(sentence, max(0, m.start() - 12), m.start()) and not _YEAR.fullmatch(m.group()):
+            return " ".join(m.group().split()).rstrip(",.")
+    return None
+
+
+_DATE_BEFORE = re.compile(
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|"
+    r"Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?\s+$"
+)
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 @lru_cache(maxsize=512)

@@ -155,6 +155,11 @@ _SUBJECT_BEFORE_ING = re.compile(
 )
 _STRAY_NOUN = re.compile(r"(?:an?|the)\s+[a-z]+\s+(?P<group>[a-z]+s)$", re.IGNORECASE)
 _WITH_BEFORE = re.compile(r"\bwith\s+$")
+_SEEN_BY = re.compile(
+    r"(?<![\w’'])(?:[Aa]n?|[Tt]he|[Oo]ne)\s+(?:[\w\-]+\s+){0,3}?(?:report|document|memo|letter|email|e-mail|draft|"
+    r"audit|study|assessment|briefing|presentation|filing|contract|recording)\s+(?:seen|obtained|reviewed|viewed|"
+    r"heard)\s+by\s+(?:the\s+)?$"
+)
 _APPOSITIVE_NAME = re.compile(r",\s+(?:[A-Z][\w'’\-.]*\s+){1,3}[A-Z][\w'’\-]*,")
 _ROLE_HEADS = frozenset(
     {
@@ -420,6 +425,9 @@ def _typed(ctx: Context, a: Attribution) -> Attribution:
             return Attribution(before.start(), a.end, before.start(), a.src_end, a.cue, "named_on_record", a.via)
     if _SELF_STYLED.search(text, max(s, a.src_start - 60), a.src_end) or _SELF_STYLED.search(src):
         return _with(a, "anonymous", start=_self_styled_start(text, s, a))
+    seen = _SEEN_BY.search(text, max(s, a.src_start - 90), a.src_start)
+    if seen is not None:  # "An internal report seen by the Post says": the document is the source
+        return Attribution(seen.start(), a.end, seen.start(), a.src_end, a.cue, "named_on_record", a.via)
     if _REPORTS_PHRASE.match(src):
         return _with(a, "second_hand")
     stray = _STRAY_NOUN.match(src)
