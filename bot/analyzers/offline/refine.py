@@ -67,7 +67,8 @@ _POSTED_SPEECH = re.compile(
 _RELATIVE_BEFORE = re.compile(r"\b(?:that|which|whom)\s+$")
 _REPORTING_BEFORE_THAT = re.compile(
     r"\b(?:said|says|say|told|tells|reported|reports|announced|added|warned|claimed|claims|argued|insisted|noted|"
-    r"wrote|confirmed|stated|believes?|believed|thinks?|thought|knows?|knew|hopes?|fears?|expects?|learned)\b"
+    r"wrote|confirmed|stated|believes?|believed|thinks?|thought|knows?|knew|hopes?|fears?|expects?|learned)"
+    r"(?:\s+(?:on|last|this|in|earlier|previously|also)(?:\s+[A-Za-z]+)?)?\s*,?\s*$"  # right before "that"
 )
 
 
@@ -79,7 +80,7 @@ def in_relative_clause(text: str, pos: int) -> bool:
         return False
     if text[m.start() : m.start() + 4].lower() != "that":
         return True
-    return _REPORTING_BEFORE_THAT.search(text, max(0, m.start() - 40), m.start()) is None
+    return _REPORTING_BEFORE_THAT.search(text, max(0, m.start() - 45), m.start()) is None
 _TITLE_BEFORE_NAME = re.compile(r",?\s+(?:[A-Z]\.\s+)?[A-Z][a-z][\w'’\-]*\s+[A-Z][a-z][\w'’\-]*")
 _NO_COMMENT = re.compile(
     r"\b(?:did\s+not|didn['’]t|has\s+not|have\s+not|hasn['’]t)\s+(?:immediately\s+)?(?:respond|reply|return)"

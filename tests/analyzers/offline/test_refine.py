@@ -239,3 +239,8 @@ def test_that_after_a_reporting_verb_is_not_a_relative_clause() -> None:
     claim = next(f for f in OfflineAnalyzer().analyze(text).findings if f.kind == "claim")
     assert claim.attribution is not None and claim.attribution.quote == "an aide in the capital said"
     assert claim.attribution.source_type == "anonymous"
+
+
+def test_a_relative_clause_after_a_reported_noun_is_still_one() -> None:
+    text = "A port official said management had offered a 6% raise that the union rejected."
+    assert [f.quote for f in _sources(text)] == ["A port official said"]
