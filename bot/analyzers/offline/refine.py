@@ -127,7 +127,8 @@ _ANON_CLAUSE = re.compile(
     r"|(?:did|does|do)\s*(?:not|n['’]t)\s+want\s+(?:to\s+be|(?:his|her|their)\s+names?\s+(?:to\s+be\s+)?)(?:named|identified|used|published)"
     r"|not\s+authori[sz]ed\s+to\s+(?:speak|talk|comment|discuss|be\s+(?:named|quoted|identified))"
     r"|(?:requested|asked\s+for|was\s+granted|were\s+granted|granted)\s+anonymity"
-    r"|without\s+being\s+(?:named|identified)|(?:speaking|spoke|talking)\s+anonymously|who\s+remained\s+anonymous)"
+    r"|without\s+being\s+(?:named|identified)|(?:speaking|spoke|talking)\s+(?:anonymously|on\s+background|privately|"
+    r"off\s+the\s+record)|who\s+remained\s+anonymous)"
 )
 _SELF_STYLED = re.compile(
     r"(?:\b(?:calling|calls|called)\s+(?:itself|themselves|himself|herself)|\bself-(?:styled|described|proclaimed)"
@@ -636,6 +637,16 @@ def _formulas(text: str, classify: Callable[[str], SourceType]) -> list[Attribut
                     Attribution(m.start("src"), m.end("cue"), m.start("src"), m.end("src"), m.group("cue"), "anonymous")
                 )
             pos = text.find(key, pos + 1)
+    for key in _BACKGROUND_KEYS:
+        pos = text.find(key)
+        while pos >= 0:
+            m = _BACKGROUND_FORMULA.search(text, max(0, pos - 80), pos + 40)
+            if m is not None and m.start() not in seen:
+                seen.add(m.start())
+                out.append(
+                    Attribution(m.start("src"), m.end("cue"), m.start("src"), m.end("src"), m.group("cue"), "anonymous")
+                )
+            pos = text.find(key, pos + 1)
     for m in _REPORTED_BY.finditer(text):
         src = m.group("src")
         out.append(Attribution(m.start(), m.end("src"), m.start("src"), m.end("src"), "reported by", classify(src)))
@@ -643,11 +654,18 @@ def _formulas(text: str, classify: Callable[[str], SourceType]) -> list[Attribut
 
 
 _FORMULA_KEYS = ("knowledge of", "familiar with", "close to", "briefed on", "involved in", "aware of")
+_BACKGROUND_KEYS = ("on background", "privately", "anonymously", "off the record")
 _KNOWLEDGE_FORMULA = re.compile(
     r"\b(?P<src>(?:(?:[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome)\s+)?(?:[a-z]+\s+)?"
-    r"(?:person|people|source|sources|official|officials|individual|individuals|executive|executives|insider|insiders)"
+    r"(?i:person|people|source|sources|official|officials|individual|individuals|executive|executives|insider|insiders)"
     r"\s+(?:with\s+(?:direct\s+)?knowledge\s+of|familiar\s+with|close\s+to|briefed\s+on|involved\s+in|aware\s+of)"
-    r"\s+(?:[\w’'\-]+\s+){0,4}?[\w’'\-]+),?\s+(?P<cue>said|says|told|tells|added)\b"
+    r"\s+(?:[\w’'\-]+\s+){0,4}?[\w’'\-]+),?\s+(?P<cue>said|says|say|told|tells|added)\b"
+)
+_BACKGROUND_FORMULA = re.compile(
+    r"\b(?P<src>(?:[A-Za-z][\w’'\-]*\s+){0,3}?(?i:officials|sources|people|aides|diplomats|officers|executives|"
+    r"insiders|person|official|source|aide|diplomat|officer|executive))\s*,?\s+(?:speaking|talking|who\s+spoke)\s+"
+    r"(?:on\s+background|privately|anonymously|off\s+the\s+record|on\s+(?:the\s+)?condition\s+of\s+anonymity)"
+    r"\s*,?\s+(?P<cue>said|says|say|told|tells)\b"
 )
 _REPORTED_BY = re.compile(
     r"\b(?:was|were|had\s+been|has\s+been|is)\s+(?:first\s+|originally\s+|also\s+)?"

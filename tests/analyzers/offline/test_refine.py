@@ -244,3 +244,24 @@ def test_that_after_a_reporting_verb_is_not_a_relative_clause() -> None:
 def test_a_relative_clause_after_a_reported_noun_is_still_one() -> None:
     text = "A port official said management had offered a 6% raise that the union rejected."
     assert [f.quote for f in _sources(text)] == ["A port official said"]
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("Officials speaking on background said the strikes killed 12 people.",
+         "Officials speaking on background said"),
+        ("Aides speaking privately said the budget had a $3 billion hole.", "Aides speaking privately said"),
+        ("Sources close to the company say 300 jobs will go.", "Sources close to the company say"),
+        ("A source who requested anonymity said the merger would be announced on Monday.",
+         "A source who requested anonymity said"),
+    ],
+)
+def test_more_anonymity_formulas(text: str, fragment: str) -> None:
+    hit = _one(text, fragment)
+    assert hit.source_type == "anonymous" and hit.quote == fragment
+
+
+def test_a_subject_with_a_relative_clause_is_one_anonymous_speaker() -> None:
+    text = "One person who attended the meeting said the mayor threatened to resign."
+    assert _typed(text)["One person who attended the meeting said"] == "anonymous"
