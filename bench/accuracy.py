@@ -12,6 +12,13 @@
   "wrote", "polls show"...: ``REPORTING_CUES``), which is what an editor checks, and all the others
   PolNeAR annotates (beliefs, feelings, perceptions: "he figures", "you don't like", "mocked").
 
+- desk (``../shared/data/desk``): what a demanding copy editor would flag, scored by the editor's own
+  scorer ``../shared/tools/desk_score.py`` over ``factcheck check --json``, when that scorer is there.
+
+Targets (printed after the table): PolNeAR reported-speech recall >= 0.90 at source precision >= 0.80
+(beliefs and feelings are printed, not a target), and the desk targets; ClaimBuster is printed but is
+no longer a target (debate transcripts, not news, and its test split mostly repeats its training data).
+
 Sentence sets are analyzed in batches joined by newlines (one request per batch for the LLM), and
 findings are mapped back to sentences by their position in the batch.
 """
@@ -21,7 +28,10 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
+import subprocess
 import sys
+import tempfile
 import time
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
@@ -330,6 +340,78 @@ def recall_split(score: Score) -> str:
     )
 
 
+# --- the desk set: the editor's scorer ------------------------------------------------------------
+
+DESK_TARGETS = (  # (name in desk_score's rates, label, target, at least (True) or at most (False))
+    ("must_recall", "must recall", 0.97, True),
+    ("correct_rate", "correct", 0.92, True),
+    ("precision", "precision", 0.95, True),
+    ("dup_rate", "duplicates", 0.02, False),
+    ("type_accuracy", "source-type accuracy", 0.95, True),
+    ("basis_accuracy", "claim-basis accuracy", 0.85, True),
+)
+
+
+def desk_scorer(data: Path) -> Path | None:
+    """``../shared/tools/desk_score.py`` beside the data folder, if it is there."""
+    path = data.resolve().parent / "tools" / "desk_score.py"
+    return path if path.is_file() and (data / "desk").is_dir() else None
+
+
+def run_desk(data: Path, analyzer: str) -> tuple[dict | None, str]:
+    """The desk scorer's report for ``factcheck check --json`` on each desk article, or (None, why not)."""
+    scorer = desk_scorer(data)
+    if scorer is None:
+        return None, f"skipped: no {data.resolve().parent / 'tools' / 'desk_score.py'} or {data / 'desk'}"
+    command = f"{sys.executable} -m bot check {{article}} --json" + (" --offline" if analyzer == "offline" else "")
+    with tempfile.TemporaryDirectory() as cache:  # a fresh embedded Redis: no result from older rules
+        env = {**os.environ, "XDG_CACHE_HOME": cache}
+        env.pop("REDIS_URL", None)
+        proc = subprocess.run(
+            [sys.executable, str(scorer), str(data / "desk"), "--run", command, "--json"],
+            capture_output=True, text=True, env=env, timeout=1800, check=False,
+        )
+    try:
+        return json.loads(proc.stdout), ""
+    except ValueError:
+        return None, f"failed (exit {proc.returncode}): {proc.stderr.strip()[-300:]}"
+
+
+def desk_table(report: dict) -> str:
+    total = report["total"]
+    x = total["rates"]
+    head = (f"{'desk':<18} {'must rec':>8} {'correct':>8} {'prec':>6} {'dups':>6} {'type':>6} {'basis':>6} "
+            f"{'items':>6} {'ungr':>5}")
+    row = (f"{'TOTAL (micro)':<18} {x['must_recall']:8.3f} {x['correct_rate']:8.3f} {x['precision']:6.3f} "
+           f"{x['dup_rate']:6.3f} {x['type_accuracy']:6.3f} {x['basis_accuracy']:6.3f} {total['items']:6d} "
+           f"{total['ungrounded']:5d}")
+    return "\n".join([head, row])
+
+
+def targets(scores: Sequence[Score], desk: dict | None) -> list[str]:
+    """One line per target: the figure, the target, and whether it holds."""
+    lines = []
+    for s in scores:
+        if s.dataset.startswith("polnear") and s.speech_recall is not None:
+            lines.append(_target(f"{s.dataset} reported-speech recall", s.speech_recall, 0.90, True))
+            lines.append(_target(f"{s.dataset} source precision", s.precision, 0.80, True))
+            lines.append(f"  {s.dataset} other attributions (beliefs, feelings) recall {s.other_recall or 0:.3f}: "
+                         "printed, not a target")
+        elif s.dataset == "claimbuster":
+            lines.append(f"  claimbuster F1 {s.f1:.3f}: printed, no longer a target")
+    if desk is not None:
+        x = desk["total"]["rates"]
+        for key, name, goal, at_least in DESK_TARGETS:
+            lines.append(_target(f"desk {name}", x[key] or 0.0, goal, at_least))
+        lines.append(_target("desk ungrounded spans", desk["total"]["ungrounded"], 0, False))
+    return lines
+
+
+def _target(name: str, value: float, goal: float, at_least: bool) -> str:
+    ok = value >= goal if at_least else value <= goal
+    return f"  {'ok  ' if ok else 'MISS'} {name} {value:.3f} ({'>=' if at_least else '<='} {goal})"
+
+
 # --- CLI ------------------------------------------------------------------------------------------
 
 
@@ -392,8 +474,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("note: --analyzer llm without --limit sends one request per 50 sentences", file=sys.stderr)
     scores = run(args.data, build_analyzer(args.analyzer), args.limit)
     print(table(scores))
+    desk, why_not = (None, "skipped with --limit") if args.limit else run_desk(args.data, args.analyzer)
+    print()
+    print(desk_table(desk) if desk is not None else f"desk: {why_not}")
+    print("\nTargets:")
+    print("\n".join(targets(scores, desk)))
     if args.json:
-        args.json.write_text(json.dumps([asdict(s) for s in scores], indent=2), encoding="utf-8")
+        rows: list[dict] = [asdict(s) for s in scores]
+        if desk is not None:
+            rows.append({"desk": desk["total"]})
+        args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
     return 0
 
 

@@ -105,15 +105,15 @@ def test_offline_hedge_floor(shared_data: Path) -> None:
 
 def test_offline_claimbuster_floor(shared_data: Path) -> None:
     s = accuracy.score_claimbuster(OfflineAnalyzer(), *accuracy.load_claimbuster(shared_data, 1500))
-    # Printed, no longer a target (issue #5). 0.739 with rules-2 to rules-5; 0.707 with rules-7, which leaves a
-    # plain fact a named source states to its source item (one item per thing) instead of listing it twice.
-    assert s.f1 >= 0.70, s
+    # Printed, no longer a target (#11): 0.739 with rules-2 to rules-5, 0.707 from rules-7, which leaves a
+    # named source's plain statement to its source item instead of a claim item.
+    assert s.f1 >= 0.68, s
 
 
 def test_offline_polnear_floor(shared_data: Path) -> None:
     s = accuracy.score_polnear(OfflineAnalyzer(), accuracy.load_polnear(shared_data, "dev", 30), "dev")
-    assert s.precision >= 0.66 and s.recall >= 0.52, s
-    assert s.speech_recall is not None and s.speech_recall >= 0.85, s
+    assert s.precision >= 0.76 and s.recall >= 0.52, s  # the targets are on all of dev: P >= 0.80
+    assert s.speech_recall is not None and s.speech_recall >= 0.85, s  # ... and reported speech R >= 0.90
 
 
 @pytest.mark.parametrize("argv", [["--limit", "100"]])
@@ -121,7 +121,8 @@ def test_cli_runs_and_writes_json(shared_data: Path, tmp_path: Path, argv: list[
                                   capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "scores.json"
     assert accuracy.main(["--data", str(shared_data), "--json", str(out), *argv]) == 0
-    assert "claimbuster" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "claimbuster" in printed and "desk: skipped with --limit" in printed and "Targets:" in printed
     assert out.read_text().count('"dataset"') == 4
 
 
@@ -138,3 +139,23 @@ def test_failed_calls_score_as_nothing_and_are_counted() -> None:
     sentences = ["Prices rose."] * 100
     s = accuracy.score_claimbuster(Flaky(), sentences, [True] * 100)
     assert s.errors == 1 and s.recall == 0.5
+
+
+def test_desk_is_skipped_with_a_reason_when_its_scorer_is_absent(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    report, why = accuracy.run_desk(tmp_path / "data", "offline")
+    assert report is None and why.startswith("skipped: no ") and "desk_score.py" in why
+
+
+def test_targets_say_which_hold() -> None:
+    polnear = accuracy.Score("polnear-dev", "source span (overlap)", 0.79, 0.6, 0.69, 10,
+                             speech_recall=0.93, speech_n=5, other_recall=0.3, other_n=5)
+    claimbuster = accuracy.Score("claimbuster", "check-worthy sentence", 0.7, 0.7, 0.7, 10)
+    rates = {"must_recall": 0.98, "correct_rate": 0.9, "precision": 0.96, "dup_rate": 0.01,
+             "type_accuracy": 0.97, "basis_accuracy": 0.9}
+    lines = accuracy.targets([claimbuster, polnear], {"total": {"rates": rates, "ungrounded": 0}})
+    text = "\n".join(lines)
+    assert "ok   polnear-dev reported-speech recall 0.930" in text
+    assert "MISS polnear-dev source precision 0.790" in text
+    assert "claimbuster F1 0.700: printed, no longer a target" in text
+    assert "MISS desk correct 0.900" in text and "ok   desk duplicates 0.010 (<= 0.02)" in text

@@ -31,7 +31,7 @@ from bot.analyzers.offline.basis import DISPUTE, claim_basis, hedged_basis
 from bot.analyzers.offline.hedges import WEAK_CUES, hedge_cues
 from bot.analyzers.offline.lexicons import ATTRIBUTIVE_WEASELS
 from bot.analyzers.offline.patterns import DATELINE
-from bot.analyzers.offline.refine import closed, quote_spans, refine
+from bot.analyzers.offline.refine import closed, in_relative_clause, quote_spans, refine
 from bot.analyzers.offline.sentences import split_sentences
 from bot.models import AnalysisResult, Finding, FoundAttribution, SourceType, Usage
 
@@ -48,10 +48,13 @@ _ATTRIBUTION_ORDER: tuple[SourceType, ...] = (
     "anonymous", "second_hand", "vague_group", "explicitly_unverified", "self_citation", "named_on_record"
 )
 _T = TypeVar("_T")
-_NR_ANCHORS = ("respond", "reply", "return", "comment", "reached")  # str.find first: the phrase is rare
+# str.find first: the phrases are rare. "has not said how many" is the absence of a statement too.
+_NR_ANCHORS = ("respond", "reply", "return", "comment", "reached", "not said", "not say", "to say", "not disclose")
 _NON_RESPONSE = re.compile(
     r"\b(?:did\s+not|didn['’]t|has\s+not|have\s+not|hasn['’]t|haven['’]t)\s+(?:immediately\s+)?"
     r"(?:respond|reply|return)|\bdeclined\s+to\s+comment|\bcould\s+not\s+be\s+reached"
+    r"|\b(?:has|have|had|did|does|would)\s+not\s+(?:yet\s+)?(?:said|say|disclosed|disclose)\b"
+    r"|\b(?:declined|refused)\s+to\s+(?:say|disclose)\b"
 )
 _PERSONAL = re.compile(r"\b(?:i|we|you|my|our|your|us|me)\b")
 _NO_TYPES: frozenset[str] = frozenset()
@@ -105,7 +108,7 @@ _PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you", "it", "who", "whic
 
 class OfflineAnalyzer:
     name = "offline"
-    RULES_VERSION = "rules-7"
+    RULES_VERSION = "rules-8"
 
     @property
     def cache_identity(self) -> str:
@@ -190,19 +193,34 @@ def analyze_text(text: str) -> list[Finding]:
         context = _ClaimContext(unverified_next, i in disputed, speaker_of(s, e) if not attrs else None, phrase_of)
         f = _claim_finding(text, low, s, e, sc, hint, attrs or (), hs or no_hedges, context)
         if f is not None:
-            if attrs and (own := _own_attribution(attrs, s, e)) is not None:
+            if attrs and (own := _own_attribution(_not_relative(low, attrs), s, e)) is not None:
                 source = findings[own]  # the source finding of attribution n is findings[n]
                 f.__dict__["attribution"] = _attribution_of(source)
                 carried.add(own)
             claim_findings.append(f)
-    if carried:
-        findings = [f for n, f in enumerate(findings) if n not in carried]
+    headline = _headline_end(text)
+    if carried or headline:
+        # A headline's "X says" is no item of its own (the body carries it); weak sourcing there is.
+        findings = [
+            f for n, f in enumerate(findings)
+            if n not in carried and not (f.offset_hint < headline and f.source_type == "named_on_record")
+        ]
     findings += claim_findings
     findings.sort(key=_OFFSET)  # every finding has its offset_hint set
     return findings
 
 
 _WEAKEST_FIRST = {t: n for n, t in enumerate(_ATTRIBUTION_ORDER)}
+def _not_relative(low: str, attrs: Sequence[AttrSpan]) -> list[AttrSpan]:
+    """The attributions not inside a relative clause ("a session that critics described"); "that" after a
+    reporting verb introduces what was said ("reported on Tuesday that an official said")."""
+    return [a for a in attrs if not in_relative_clause(low, a[0])]
+
+
+def _headline_end(text: str) -> int:
+    """End of the first line when it is a headline (no sentence punctuation at its end), else 0."""
+    first = text.split("\n", 1)[0].rstrip()
+    return len(first) if first and "\n" in text and first[-1] not in ".!?\"”'’)" else 0
 
 
 def _own_attribution(attrs: Sequence[AttrSpan], s: int, e: int) -> int | None:
@@ -443,7 +461,9 @@ def _claim_finding(
     hedges: Sequence[Hedge],
     context: _ClaimContext,
 ) -> Finding | None:
-    inside = [a for a in attrs if a[0] >= s and a[1] <= e] if attrs else ()
+    # An attribution inside a relative clause ("a session that critics described as rushed") is about a
+    # noun of the claim, not the claim's own source: it stays a source item of its own.
+    inside = [a for a in _not_relative(low, attrs) if a[0] >= s and a[1] <= e] if attrs else ()
     types: set[str] | frozenset[str] = {a[2] for a in inside} if inside else _NO_TYPES
     if not inside and context.quoted_by is not None:
         types = {context.quoted_by}  # a sentence of a quotation whose speaker is named after it
@@ -525,16 +545,24 @@ def _claim_text(text: str, s: int, e: int, inside: Sequence[AttrSpan]) -> str:
     for a_start, a_end, _, _ in inside:
         if a_start < cs or a_end > ce or text.startswith(("'s ", "’s "), a_end):
             continue  # a possessive owner ("the council's own report found X") leaves the claim whole
-        if (a_start - cs >= 25 and ce - a_end >= 25 and text[a_start - 2 : a_start] == ", "
-                and text[a_end : a_end + 1] == ","):
-            cut = (a_start - 2, a_end + 1)  # "a raise that, union officials said, was too low": both sides
+        after = _ADVERBIAL_COMMA.match(text, a_end)
+        if a_start - cs >= 25 and ce - a_end >= 25 and text[a_start - 2 : a_start] == ", " and after is not None:
+            cut = (a_start - 2, after.end())  # "a raise that, union officials said (on Monday), was too low"
         elif a_start - cs >= ce - a_end:
             ce = a_start
         else:
             cs = a_end
     whole = cut is not None and cs <= cut[0] and cut[1] <= ce
-    body = text[cs : cut[0]] + text[cut[1] : ce] if cut is not None and whole else text[cs:ce]
-    body = _trail_det(body).strip(" ,;:.\"“”'")
+    if cut is not None and whole and any(a_start >= cut[1] for a_start, _, _, _ in inside):
+        ce = cut[0]  # "..., researchers said, a result experts called ...": the rest is another's comment
+        whole = False
+    if cut is not None and whole:
+        left = text[cs : cut[0]]
+        joint = "" if re.search(r"\b(?:that|which|who)$", left) else ","
+        body = left + joint + text[cut[1] : ce]
+    else:
+        body = text[cs:ce]
+    body = _DANGLING_APPOSITIVE.sub("", _trail_det(body)).strip(" ,;:.\"“”'")
     body = _close_quote(_lead_that(_DATELINE.sub("", _TRAIL_CONJUNCTION.sub("", _BULLET_LEAD.sub("", body)))))
     if len(body) < 15:
         body = _BULLET_LEAD.sub("", text[s:e].strip())
@@ -544,6 +572,8 @@ def _claim_text(text: str, s: int, e: int, inside: Sequence[AttrSpan]) -> str:
 
 
 _BULLET_LEAD = re.compile(r"^[-•*–]\s+")
+_DANGLING_APPOSITIVE = re.compile(r",\s+(?:a|an)\s+(?:charge|claim|figure|view|move|decision|step)\s*$")
+_ADVERBIAL_COMMA = re.compile(r"(?:\s+(?:on|in|last|this|late|early)\s+[A-Za-z]+(?:\s+\d{1,2})?)?,")
 
 
 def _close_quote(body: str) -> str:
@@ -568,7 +598,9 @@ def _trail_det(body: str) -> str:
 # Left over when an attribution is cut off a claim: a dangling conjunction at the end ("..., although"
 # before "the documents do not list a rate"), an adverb before "that" at the start ("has reported
 # previously that ..."), and a wire dateline ("RIVERTON (Meridian Wire) - ").
-_TRAIL_CONJUNCTION = re.compile(r"[,;]?\s+(?:although|though|but|while|whereas|and|or|because|as)$", re.IGNORECASE)
+_TRAIL_CONJUNCTION = re.compile(
+    r"[,;]?\s+(?:although|though|but|while|whereas|and|or|because|as|that|which|who)$", re.IGNORECASE
+)
 _LEAD_ADVERB_THAT = re.compile(
     r"(?:(?:[a-z]+ly|also|earlier|again|already|before|yesterday|today)"
     r"|(?:last|this|earlier\s+this|on)\s+(?:week|month|year|weekend|[A-Z][a-z]+day))\s+(?=that\s)"

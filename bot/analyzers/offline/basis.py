@@ -36,7 +36,7 @@ _STRONG_FUTURE = re.compile(
     r"certain|bound|going)\s+to\b"
     r"|\b(?:will|won['’]t)\s+(?!be\s+(?:held|a|an|the)\b)\w+"
     r"|\w['’]ll\s"
-    r"|\b(?:could|might|may)\s+(?:(?:well|soon|also|still|eventually|even)\s+)?(?!have\b|not\s+have\b)[a-z]+"
+    r"|\b(?:could|might|may)\s+(?:(?:well|soon|also|still|eventually|even)\s+)?(?!have\b|not\b)[a-z]+"
     r"|\bexpects?\b[^.;:]{0,80}?\bto\s+\w+|\bexpected\s+to\b|\bforecasts?\b|\bpredicts?\b|\bprojected\s+to\b"
     r"|\bwithin\s+(?:\d+|a|two|three|four|five|ten|twenty|thirty)\s+(?:years|months|weeks|decades)\b"
 )
@@ -51,7 +51,7 @@ _SUPERLATIVE = re.compile(
     r"|\bthan\s+(?:any|ever|in|at|before|last|the\s+previous|a\s+year\s+earlier)\b"
     r"|\b(?:more|less|fewer|higher|lower|faster|slower|larger|smaller|bigger|greater|better|worse|cheaper)"
     r"\s+(?:\w+\s+){0,2}?than\s+(?!\$|£|€|\d|about|around|half|a\s+third|a\s+quarter|(?:one|two|three|four|five|"
-    r"six|seven|eight|nine|ten|a)\s+(?:hundred|thousand|million|billion|dozen))"
+    r"six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|a|an|a\s+few|a\s+dozen)\b)"
     r"|\b(?:record\s+(?:high|low|level)|all-time|first\s+time\s+since|(?:twice|three\s+times|four\s+times)\s+(?:as|the))\b",
 )
 _CHARACTERISATION = re.compile(
@@ -93,6 +93,9 @@ def claim_basis(
     if "explicitly_unverified" in source_types or unverified_next:
         return "not_independently_verified"
     own = content_basis(claim, disputed=disputed)
+    if not source_types and own is None and _HEARSAY.search(claim.lower()):
+        return "second_hand"  # "reportedly", "allegedly": passed on from someone the piece does not name
+        return own or "anonymous_source"
     if "vague_group" in source_types:
         return own or "anonymous_source"
     return own or "unsourced"

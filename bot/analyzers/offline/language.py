@@ -35,8 +35,8 @@ def _script(paragraph: str) -> str | None:
 
 def _english(paragraph: str) -> bool:
     words = _WORD.findall(paragraph.lower())
-    if len(words) < 8:
-        return True  # too short to judge: a headline, a byline
+    if len(words) < 15:
+        return True  # too short to judge: a headline, a byline, a caption
     return sum(w in _ENGLISH for w in words) >= _ENGLISH_SHARE * len(words)
 
 

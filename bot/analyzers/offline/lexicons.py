@@ -240,6 +240,7 @@ VAGUE_GROUPS: tuple[str, ...] = (
     "investors", "nurses", "bankers", "dockworkers", "engineers", "pilots", "soldiers", "troops", "medics",
     "villagers", "shoppers", "retailers", "landlords", "tenants", "drivers", "miners", "fishermen",
     "workers", "farmers", "doctors", "teachers", "parents", "students", "employees",
+    "owners", "neighbours", "neighbors", "families", "patients", "customers", "passengers", "businesses",
 )
 
 # People identified only by their role, singular: "a trader said", "one nurse told the Ledger" is an

@@ -50,12 +50,46 @@ _NOT_SPEECH = frozenset(
     """.split()  # noqa: SIM905
 )
 # Posting or publishing is a statement only when what is posted is one.
+# Acts, never statements, whoever does them.
+_ACTIONS = frozenset(
+    """voted vote votes pledged supported supports supporting backed backs backing sought seeking opposed opposes
+    opposing endorse endorsed endorses filed cast pushed accepted accepts decided agreed offered proposed pleaded
+    chose led leads""".split()  # noqa: SIM905
+)
+_CLAUSE_END = re.compile(r"\s*[,.;:!?)]")
 _POST = frozenset({"posted", "published", "released", "issued", "shared"})
 _POSTED_SPEECH = re.compile(
     r"\s+(?:(?:a|an|the|its|his|her|their)\s+)?(?:[\w\-]+\s+){0,2}"
     r"(?:statements?|messages?|videos?|letters?|notes?|comments?|posts?|tweets?|updates?|notices?|"
     r"samples?|photos?|pictures?|images?|documents?|claims?|reports?|recordings?|transcripts?|files?|data|records?|"
     r"screenshots?|material)\b"
+)
+_RELATIVE_BEFORE = re.compile(r"\b(?:that|which|whom)\s+$")
+_REPORTING_BEFORE_THAT = re.compile(
+    r"\b(?:said|says|say|told|tells|reported|reports|announced|added|warned|claimed|claims|argued|insisted|noted|"
+    r"wrote|confirmed|stated|believes?|believed|thinks?|thought|knows?|knew|hopes?|fears?|expects?|learned)"
+    r"(?:\s+(?:on|last|this|in|earlier|previously|also)(?:\s+[A-Za-z]+)?)?\s*,?\s*$"  # right before "that"
+)
+
+
+def in_relative_clause(text: str, pos: int) -> bool:
+    """Whether ``pos`` starts the subject of a relative clause ("a session that critics described"), not
+    the complement of a reporting verb ("reported on Tuesday that an official said")."""
+    m = _RELATIVE_BEFORE.search(text, max(0, pos - 7), pos)
+    if m is None:
+        return False
+    if text[m.start() : m.start() + 4].lower() != "that":
+        return True
+    return _REPORTING_BEFORE_THAT.search(text, max(0, m.start() - 45), m.start()) is None
+_TITLE_BEFORE_NAME = re.compile(r",?\s+(?:[A-Z]\.\s+)?[A-Z][a-z][\w'’\-]*\s+[A-Z][a-z][\w'’\-]*")
+_NO_COMMENT = re.compile(
+    r"\b(?:did\s+not|didn['’]t|has\s+not|have\s+not|hasn['’]t)\s+(?:immediately\s+)?(?:respond|reply|return)"
+    r"|\bdeclined\s+to\s+comment|\bcould\s+not\s+be\s+reached|\bno\s+comment\b"
+)
+_EVIDENCE_NOUNS = frozenset(
+    """figures estimates statistics results records images footage photos pictures tests test scans polls
+    surveys records analysis analyses numbers tallies count counts filings video videos polling tape tapes
+    recording recordings map maps chart charts documents""".split()  # noqa: SIM905
 )
 _DOCUMENT_NOUNS = frozenset(
     "poll polls survey surveys report reports study studies memo letter document documents data".split()  # noqa: SIM905
@@ -65,7 +99,7 @@ _LABELLED_SPEECH = re.compile(r"\s*(?:[\"“'‘]|[^\n]{100})")
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 _SAID = frozenset(
     """said says say told tells added wrote reported warned claimed claim claims suggested suggest noted announced
-    argued argues insisted insists called calls""".split()  # noqa: SIM905
+    argued argues insisted insists called calls described describes dubbed termed labelled labeled""".split()  # noqa: SIM905
 )
 _WHAT_CALLED = re.compile(r"\bwhat\s+$")
 
@@ -93,7 +127,8 @@ _ANON_CLAUSE = re.compile(
     r"|(?:did|does|do)\s*(?:not|n['’]t)\s+want\s+(?:to\s+be|(?:his|her|their)\s+names?\s+(?:to\s+be\s+)?)(?:named|identified|used|published)"
     r"|not\s+authori[sz]ed\s+to\s+(?:speak|talk|comment|discuss|be\s+(?:named|quoted|identified))"
     r"|(?:requested|asked\s+for|was\s+granted|were\s+granted|granted)\s+anonymity"
-    r"|without\s+being\s+(?:named|identified)|(?:speaking|spoke|talking)\s+anonymously|who\s+remained\s+anonymous)"
+    r"|without\s+being\s+(?:named|identified)|(?:speaking|spoke|talking)\s+(?:anonymously|on\s+background|privately|"
+    r"off\s+the\s+record)|who\s+remained\s+anonymous)"
 )
 _SELF_STYLED = re.compile(
     r"(?:\b(?:calling|calls|called)\s+(?:itself|themselves|himself|herself)|\bself-(?:styled|described|proclaimed)"
@@ -101,11 +136,12 @@ _SELF_STYLED = re.compile(
 )
 _REPORTS_PHRASE = re.compile(
     r"(?i)^(?:the\s+|some\s+|several\s+|many\s+|recent\s+|earlier\s+|unconfirmed\s+)*"
-    r"(?:media\s+|news\s+|press\s+|local\s+|regional\s+|newspaper\s+|television\s+)?reports\b"
+    r"(?:media\s+|news\s+|press\s+|local\s+|regional\s+|newspaper\s+|television\s+)?"
+    r"(?:reports|rumou?rs|speculation|unconfirmed\s+accounts)\b"
 )
 # "it is understood that ...", "X is understood to have ...": a source nobody is named for.
 _UNDERSTOOD = re.compile(
-    r"\b(?:(?P<it>[Ii]t\s+(?:is|was|has\s+been))\s+(?:understood|learned|learnt)(?:\s+that)?"
+    r"\b(?:(?P<it>[Ii]t\s+(?:is|was|has\s+been))\s+(?:understood|learned|learnt|believed|thought|rumou?red)(?:\s+that)?"
     r"|(?P<x>is|are|was|were)\s+(?:understood|said|thought|believed)\s+to(?:\s+have)?)(?=\s)"
 )
 _CLOSE_TO = re.compile(
@@ -116,8 +152,15 @@ _CLOSE_TO = re.compile(
 )
 # ", saying": the speaker is the named person just before the comma, with their title if any.
 _SUBJECT_BEFORE_ING = re.compile(
-    r"(?<![\w'’])(?P<np>(?:[A-Z][\w'’\-.]*\s+){0,3}[A-Z][\w'’\-]*"
+    r"(?<![\w'’])(?P<np>(?:[A-Z][\w'’\-.]*\s+){1,3}[A-Z][\w'’\-]*"
     r"(?:,\s+(?:the|a|an|its|his|her|their)\s+[^,;:\"“”\n]{1,90})?),\s*$"
+)
+_STRAY_NOUN = re.compile(r"(?:an?|the)\s+[a-z]+\s+(?P<group>[a-z]+s)$", re.IGNORECASE)
+_WITH_BEFORE = re.compile(r"\bwith\s+$")
+_SEEN_BY = re.compile(
+    r"(?<![\w’'])(?:[Aa]n?|[Tt]he|[Oo]ne)\s+(?:[\w\-]+\s+){0,3}?(?:report|document|memo|letter|email|e-mail|draft|"
+    r"audit|study|assessment|briefing|presentation|filing|contract|recording)\s+(?:seen|obtained|reviewed|viewed|"
+    r"heard)\s+by\s+(?:the\s+)?$"
 )
 _APPOSITIVE_NAME = re.compile(r",\s+(?:[A-Z][\w'’\-.]*\s+){1,3}[A-Z][\w'’\-]*,")
 _ROLE_HEADS = frozenset(
@@ -240,17 +283,26 @@ def refine(
     """The attributions an editor should see, typed by what the sentence says about them."""
     ctx = Context(text, sentences)
     out: list[Attribution] = []
-    for a in [*attrs, *_citing(text, attrs, classify)]:
+    proposals = [*_citing(text, attrs, classify), *_relative_verdicts(text, classify), *_document_subjects(ctx),
+                 *_partitives(text, attrs), *_formulas(text, classify)]
+    for a in [*attrs, *proposals]:
         a = _whole(ctx, a)
-        if a is None or _not_a_source(ctx, a):
+        if a is None:
             continue
-        out.append(_typed(ctx, a))
-    out += _relative_subjects(ctx, classify)
+        a = _typed(ctx, a)  # typed first: "Local business owners fear" is a group's view, a source
+        if not _not_a_source(ctx, a):
+            out.append(a)
+    subjects = _relative_subjects(ctx, classify)
+    if subjects:  # "X, who asked not to be named, said the government ...": not "said the government"
+        verbs = {a.end - len(a.cue) for a in subjects}
+        out = [a for a in out if not (a.start in verbs and a.src_start > a.start and text[a.src_start].islower())]
+    out += subjects
+    out = _titles_with_names(text, out)
     out += _understood(ctx)
-    out = _without_nested(out)
+    out = _without_nested(text, out)
     out = _without_bare_nouns_beside_verbs(ctx, out)
     _resolve_definites(ctx, out)
-    return out
+    return _citing_merged(text, out)
 
 
 def _cue_start(text: str, a: Attribution) -> int:
@@ -276,6 +328,8 @@ def _whole(ctx: Context, a: Attribution) -> Attribution | None:
         # The scan may have taken the sentence's subject ("The reply was short, with X, saying").
         cue_at = text.find(a.cue, a.src_end, e) if a.end == a.src_end else _cue_start(text, a)
         near = _SUBJECT_BEFORE_ING.search(text, max(s, cue_at - 160), cue_at) if cue_at > a.src_end else None
+        if near is not None and not _WITH_BEFORE.search(text, max(s, near.start() - 6), near.start()):
+            near = None  # only "with X, the ..., saying": elsewhere the noun before the comma is an object
         if near is not None and near.start() > a.src_start:
             np_end = near.start() + len(near.group("np"))
             end = max(a.end, cue_at + len(a.cue))
@@ -304,8 +358,6 @@ def _not_a_source(ctx: Context, a: Attribution) -> bool:
     cue = a.cue.lower()
     if a.src_start < 0 or not src.strip():
         return True
-    if a.end <= ctx.headline_end and a.source_type == "named_on_record":
-        return True  # a headline's "X says": the body carries it
     if any(ds <= a.start < de for ds, de in ctx.datelines):
         return True  # "PORT ELLIS (Wire) -": the piece's own dateline
     if cue == ":" and (src.isupper() or "’s" in src or "'s" in src or not _LABELLED_SPEECH.match(text, a.end)):
@@ -323,14 +375,23 @@ def _not_a_source(ctx: Context, a: Attribution) -> bool:
     if (cue in ("called", "calls") and src.lower() in _PRONOUNS
             and _WHAT_CALLED.search(text, max(0, a.src_start - 6), a.src_start)):
         return True  # 'what she called "speculation"': a label in scare quotes, not a statement
+    if cue in _ACTIONS:
+        return True  # "several members opposed the rise", "the council voted": acts, not statements
+    if (cue.endswith("ing") and a.src_start == a.start and cue not in ("saying", "telling", "adding", "writing")
+            and _CLAUSE_END.match(text, a.end)):
+        return True  # "The findings are encouraging, the minister said": an adjective, not a verb
     if (
         cue in _NOT_SPEECH
         and not _holds_view(a.source_type, src)
         and not (cue in _POST and _POSTED_SPEECH.match(text, a.end))
     ):
         return True
-    if cue in _POST and not _POSTED_SPEECH.match(text, a.end) and a.source_type == "named_on_record":
-        return True
+    if cue in _POST and not _POSTED_SPEECH.match(text, a.end):
+        return True  # "documents released to the public", "a letter posted": no statement posted
+    if cue not in _SAID and in_relative_clause(text, a.src_start):
+        return True  # "a raise that the union rejected": a clause about a noun, not a statement
+    if cue in ("show", "shows", "showed", "shown") and _head(src) not in _DOCUMENT_NOUNS | _EVIDENCE_NOUNS:
+        return True  # "earlier candidates showed promise"; but "the data show", "images showed"
     if cue in ("declined", "refused", "declines", "refuses") and re.match(
         r"\s+to\s+(?:comment|respond)", text[a.end : a.end + 16]
     ):
@@ -338,6 +399,9 @@ def _not_a_source(ctx: Context, a: Attribution) -> bool:
     if cue.startswith("add") and _ADD_NOT_SPEECH.match(text, a.end):
         return True  # "will add about $96", "adds to the evidence"
     if a.start == a.src_start and a.end == a.src_end and a.cue != "understood":  # a bare noun, no verb
+        s, e = ctx.sentence(a.start)
+        if _NO_COMMENT.search(text, s, e):
+            return True  # "A spokesperson did not respond to requests for comment": no statement
         if not _CAPITAL_WORD.search(src, 1) and _head(src) in _DOCUMENT_NOUNS:
             return True  # "the poll", "a new survey": a document with no verb is not a speaker
         lead = text[max(0, a.start - 12) : a.start]
@@ -363,11 +427,26 @@ def _typed(ctx: Context, a: Attribution) -> Attribution:
             return Attribution(before.start(), a.end, before.start(), a.src_end, a.cue, "named_on_record", a.via)
     if _SELF_STYLED.search(text, max(s, a.src_start - 60), a.src_end) or _SELF_STYLED.search(src):
         return _with(a, "anonymous", start=_self_styled_start(text, s, a))
+    seen = _SEEN_BY.search(text, max(s, a.src_start - 90), a.src_start)
+    if seen is not None:  # "An internal report seen by the Post says": the document is the source
+        return Attribution(seen.start(), a.end, seen.start(), a.src_end, a.cue, "named_on_record", a.via)
     if _REPORTS_PHRASE.match(src):
         return _with(a, "second_hand")
+    stray = _STRAY_NOUN.match(src)
+    if stray is not None and stray.group("group").lower() in _VAGUE_HEADS:  # "a result experts called"
+        start = a.src_start + stray.start("group")
+        a = Attribution(start, a.end, start, a.src_end, a.cue, "vague_group", a.via)
+        src, stype = text[a.src_start : a.src_end], "vague_group"
+    if _head(src) in _EVIDENCE_NOUNS and _head(src).endswith("s") and not _CAPITAL_WORD.search(src):
+        return _with(a, "vague_group")  # "according to widely cited figures": whose figures?
     if _CLOSE_TO.search(src) and not _personal_name(src.split(" ", 1)[0] + " " + _head(src)):
         return _with(a, "anonymous")  # "people close to the mayor", "a person briefed on the talks"
-    if stype in ("named_on_record", "vague_group", "anonymous") and not _personal_name(src):
+    if stype == "vague_group" and _COUNTED.match(src) and not _personal_name(_HEAD_END.split(src, maxsplit=1)[0]):
+        stype = "anonymous"  # "two senior doctors": counted, unnamed people, not a vague group
+        a = _with(a, stype)
+    if stype in ("named_on_record", "vague_group", "anonymous") and not _personal_name(
+        _HEAD_END.split(src, maxsplit=1)[0]
+    ):
         # The anonymity clause may follow the verb: "two of the people said, speaking on condition ..."
         if _ANON_CLAUSE.search(text, a.src_start, min(e, a.end + 160)):
             return _with(a, "anonymous")
@@ -378,7 +457,7 @@ def _typed(ctx: Context, a: Attribution) -> Attribution:
             and not _APPOSITIVE_NAME.match(text, a.src_end)
         ):
             return _with(a, "anonymous")
-        if stype == "named_on_record" and _vague_group(src):
+        if stype == "named_on_record" and (_vague_group(src) or _plural_group(src)):
             return _with(a, "vague_group")
         if stype == "vague_group" and _definite(src) and not _ANON_CLAUSE.search(text, a.src_start, e):
             return _with(a, "named_on_record")  # "the researchers": those the piece has named
@@ -426,12 +505,41 @@ def _head(src: str) -> str:
 
 
 def _unnamed_person(src: str) -> bool:
-    """A person by role alone: "one large shareholder", "a spokesman for the authority"."""
-    return _head(src) in _ROLE_HEADS
+    """A person by role alone: "one large shareholder", "a spokesman for the authority", "one freight
+    broker" (a role noun, or an agent noun after "a", "one", "two" ...)."""
+    head = _head(src)
+    if head in _ROLE_HEADS:
+        return True
+    return (_INDEFINITE.match(src) is not None and _AGENT_NOUN.search(head) is not None
+            and head not in _NOT_PERSONS)
+
+
+_COUNTED = re.compile(r"(?i)(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|a\s+few|a\s+couple\s+of)\s")
+_INDEFINITE = re.compile(r"(?i)(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s")
+_AGENT_NOUN = re.compile(r"(?:[^e]er|or|ist|ant|ent|ian|man|woman|person)s?$")
+_NOT_PERSONS = frozenset(
+    """number numbers letter letters order orders paper papers water matter computer river center centre border
+    corner chapter quarter manner power tower layer sector factor error mirror floor door document documents
+    statement statements report agent event percent cent component element segment government department
+    agreement payment movement moment comment comments plan""".split()  # noqa: SIM905
+)
 
 
 def _vague_group(src: str) -> bool:
     return _head(src) in _VAGUE_HEADS and not re.match(r"(?i)the\s", src.strip())
+
+
+def _plural_group(src: str) -> bool:
+    """People by kind, with no names and no article: "Local business owners", "Environmental groups"."""
+    head = _head(src)
+    words = src.split()
+    if _definite(src) or _named(" ".join(words[1:])) or not head.endswith("s") or len(words) > 5:
+        return False
+    # Not any agent noun: "prosecutors told the jury", "police said" speak on the record for an office.
+    return head[:-1] in _ROLE_HEADS or head in _GROUP_HEADS
+
+
+_GROUP_HEADS = frozenset("groups organisations organizations campaigners associations unions owners".split())  # noqa: SIM905
 
 
 def _definite(src: str) -> bool:
@@ -498,6 +606,137 @@ def _citing(text: str, attrs: list[Attribution], classify: Callable[[str], Sourc
 _CITING = re.compile(r"\b[Cc]iting\s+")
 
 
+def _relative_verdicts(text: str, classify: Callable[[str], SourceType]) -> list[Attribution]:
+    """ "..., which one shipping executive described as ...": a verdict given in a relative clause."""
+    out = []
+    for m in _VERDICT_IN_CLAUSE.finditer(text):
+        src = m.group("src")
+        stype = "anonymous" if _unnamed_person(src) and not _personal_name(src) else classify(src)
+        out.append(Attribution(m.start("src"), m.end("cue"), m.start("src"), m.end("src"), m.group("cue"), stype))
+    return out
+
+
+_VERDICT_IN_CLAUSE = re.compile(
+    r"\b(?:which|that|what)\s+(?P<src>(?:one|a|an|two|three|several|some|many|other)\s+(?:[a-z][\w\-]*\s+){0,3}?"
+    r"[a-z]+)\s+(?P<cue>described|called|dubbed|termed|labell?ed)\b"
+)
+
+
+def _formulas(text: str, classify: Callable[[str], SourceType]) -> list[Attribution]:
+    """Fixed newsroom formulas the scan may not parse: "a person with knowledge of the talks told X",
+    "was first reported by the Daily Chronicle"."""
+    out = []
+    seen: set[int] = set()
+    for key in _FORMULA_KEYS:  # str.find first: the phrases are rare, a regex from every position is not cheap
+        pos = text.find(key)
+        while pos >= 0:
+            m = _KNOWLEDGE_FORMULA.search(text, max(0, pos - 40), pos + 120)
+            if m is not None and m.start() not in seen:
+                seen.add(m.start())
+                out.append(
+                    Attribution(m.start("src"), m.end("cue"), m.start("src"), m.end("src"), m.group("cue"), "anonymous")
+                )
+            pos = text.find(key, pos + 1)
+    for key in _BACKGROUND_KEYS:
+        pos = text.find(key)
+        while pos >= 0:
+            m = _BACKGROUND_FORMULA.search(text, max(0, pos - 80), pos + 40)
+            if m is not None and m.start() not in seen:
+                seen.add(m.start())
+                out.append(
+                    Attribution(m.start("src"), m.end("cue"), m.start("src"), m.end("src"), m.group("cue"), "anonymous")
+                )
+            pos = text.find(key, pos + 1)
+    for m in _REPORTED_BY.finditer(text):
+        src = m.group("src")
+        out.append(Attribution(m.start(), m.end("src"), m.start("src"), m.end("src"), "reported by", classify(src)))
+    return out
+
+
+_FORMULA_KEYS = ("knowledge of", "familiar with", "close to", "briefed on", "involved in", "aware of")
+_BACKGROUND_KEYS = ("on background", "privately", "anonymously", "off the record")
+_KNOWLEDGE_FORMULA = re.compile(
+    r"\b(?P<src>(?:(?:[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome)\s+)?(?:[a-z]+\s+)?"
+    r"(?i:person|people|source|sources|official|officials|individual|individuals|executive|executives|insider|insiders)"
+    r"\s+(?:with\s+(?:direct\s+)?knowledge\s+of|familiar\s+with|close\s+to|briefed\s+on|involved\s+in|aware\s+of)"
+    r"\s+(?:[\w’'\-]+\s+){0,4}?[\w’'\-]+),?\s+(?P<cue>said|says|say|told|tells|added)\b"
+)
+_BACKGROUND_FORMULA = re.compile(
+    r"\b(?P<src>(?:[A-Za-z][\w’'\-]*\s+){0,3}?(?i:officials|sources|people|aides|diplomats|officers|executives|"
+    r"insiders|person|official|source|aide|diplomat|officer|executive))\s*,?\s+(?:speaking|talking|who\s+spoke)\s+"
+    r"(?:on\s+background|privately|anonymously|off\s+the\s+record|on\s+(?:the\s+)?condition\s+of\s+anonymity)"
+    r"\s*,?\s+(?P<cue>said|says|say|told|tells)\b"
+)
+_REPORTED_BY = re.compile(
+    r"\b(?:was|were|had\s+been|has\s+been|is)\s+(?:first\s+|originally\s+|also\s+)?"
+    r"(?:reported|revealed|disclosed)\s+by\s+(?P<src>(?:the\s+)?[A-Z][\w’'&\-]*(?:\s+[A-Z][\w’'&\-]*){0,4})"
+)
+
+
+def _partitives(text: str, attrs: list[Attribution]) -> list[Attribution]:
+    """ "one of them said": one of the sources just cited, so of their type (unnamed if none is found)."""
+    out = []
+    earlier = sorted(attrs, key=lambda a: a.start)
+    for m in _PARTITIVE.finditer(text) if " of " in text else ():
+        before = [a for a in earlier if a.end <= m.start() and m.start() - a.end < 600 and a.src_end > a.src_start]
+        stype: SourceType = before[-1].source_type if before else "anonymous"
+        if stype == "named_on_record" and _unnamed_person(text[before[-1].src_start : before[-1].src_end]):
+            stype = "anonymous"
+        out.append(Attribution(m.start(), m.end(), m.start(), m.end("src"), m.group("cue"), stype))
+    return out
+
+
+_PARTITIVE = re.compile(
+    r"\b(?P<src>(?:[Oo]ne|[Tt]wo|[Ss]ome|[Ss]everal|[Mm]any|[Mm]ost|[Bb]oth|[Ee]ach|[Aa]nother)\s+of\s+"
+    r"(?:them|those|the\s+[a-z]+))\s+(?P<cue>said|says|told|added|wrote)\b"
+)
+
+
+_PARTITIVE_SRC = re.compile(r"(?i)(?:one|two|some|several|many|most|both|each|another)\s+of\s+(?:them|those)$")
+
+
+def _document_subjects(ctx: Context) -> list[Attribution]:
+    """A document as the subject of a finding: "The council's own planning report, published in March,
+    counted 1,150 homes" names its source (named, on the record, to be checked against it)."""
+    text = ctx.text
+    out = []
+    for s, e in ctx.sentences:
+        m = _DOCUMENT_SUBJECT.match(text, s, e)
+        if m is not None:
+            out.append(Attribution(s, m.end("cue"), s, m.end("src"), m.group("cue"), "named_on_record"))
+    return out
+
+
+_DOCUMENT_SUBJECT = re.compile(
+    r"(?P<src>(?:[A-Z][\w’'\-]*\s+)?(?:[\w’'\-]+\s+){0,4}?(?:report|study|survey|analysis|audit|review|census|"
+    r"poll|filing|indictment|assessment|inventory|inspection))(?:,[^,;\n]{1,80},)?\s+"
+    r"(?P<cue>found|finds|showed|shows|counted|counts|estimated|estimates|listed|lists|concluded|concludes|"
+    r"recorded|records|put|puts)\b"
+)
+
+
+def _citing_merged(text: str, attrs: list[Attribution]) -> list[Attribution]:
+    """ "the Herald reported, citing two people familiar with the talks" is one attribution: the outlet
+    and the people it cites, typed by the weaker of the two."""
+    attrs.sort(key=lambda a: a.start)
+    out: list[Attribution] = []
+    for a in attrs:
+        if (out and a.cue.lower() == "citing" and 0 <= a.start - out[-1].end <= 2
+                and out[-1].source_type in ("second_hand", "self_citation")
+                and text[out[-1].end : a.start].strip() in ("", ",")):
+            prev = out[-1]
+            weaker = a.source_type if _RANK[a.source_type] <= _RANK[prev.source_type] else prev.source_type
+            out[-1] = Attribution(prev.start, a.end, a.src_start, a.src_end, "citing", weaker,
+                                  text[prev.src_start : prev.src_end])
+            continue
+        out.append(a)
+    return out
+
+
+_RANK = {t: n for n, t in enumerate(
+    ("anonymous", "second_hand", "vague_group", "explicitly_unverified", "self_citation", "named_on_record"))}
+
+
 def _understood(ctx: Context) -> list[Attribution]:
     text = ctx.text
     out = []
@@ -510,17 +749,48 @@ def _understood(ctx: Context) -> list[Attribution]:
     return out
 
 
-def _without_nested(attrs: list[Attribution]) -> list[Attribution]:
-    """Drop an attribution lying strictly inside another: "who spoke" inside "A man who spoke ... said"."""
+def _without_nested(text: str, attrs: list[Attribution]) -> list[Attribution]:
+    """Drop a minor attribution lying inside another: "who spoke" inside "A man who spoke ... said";
+    a speech verb of its own ("X, who told the paper Y, said") stays."""
     attrs.sort(key=lambda a: (a.start, -a.end))
     out: list[Attribution] = []
     reach = -1
     for a in attrs:
         inside = out and a.end <= reach and (a.start, a.end) != (out[-1].start, out[-1].end)
-        if inside and a.source_type != "explicitly_unverified":
+        minor = a.cue.lower() not in _SAID or (a.start == a.src_start and a.end == a.src_end)
+        relative = text[a.src_start : a.src_end].lower() in _RELATIVE_PRONOUNS
+        if inside and a.source_type != "explicitly_unverified" and (minor or relative):
             continue
         out.append(a)
         reach = max(reach, a.end)
+    return out
+
+
+_DETERMINER_WORDS = frozenset(
+    "the a an one two three four five some several many other another these those its his her their".split()  # noqa: SIM905
+)
+
+
+def _named(src: str) -> bool:
+    """A capitalised word that is not just a capitalised determiner at the start ("The researchers")."""
+    return any(w.lower() not in _DETERMINER_WORDS for w in _CAPITAL_WORD.findall(src))
+
+
+def _titles_with_names(text: str, attrs: list[Attribution]) -> list[Attribution]:
+    """A bare title before a name ("Opposition health spokesman Tom Reyes called", "A spokesman for the
+    authority, Henrik Valla, confirmed") is the named person: dropped where the name has its own
+    attribution, else extended over the name and typed as named."""
+    starts = {a.src_start for a in attrs}
+    out = []
+    for a in attrs:
+        name = _TITLE_BEFORE_NAME.match(text, a.end) if a.start == a.src_start and a.end == a.src_end else None
+        if name is None:
+            out.append(a)
+            continue
+        first = name.end() - len(name.group().lstrip(", "))
+        if any(first <= st <= first + 3 for st in starts):
+            continue
+        out.append(Attribution(a.start, name.end(), a.src_start, name.end(), a.cue, "named_on_record", a.via))
     return out
 
 
@@ -528,11 +798,13 @@ def _without_bare_nouns_beside_verbs(ctx: Context, attrs: list[Attribution]) -> 
     """A bare noun ("the researchers", "a former director") is a source only in a sentence with no
     other attribution: beside one, it is a participant the sentence talks about."""
     with_verb = {ctx.sentence(a.start) for a in attrs if not (a.start == a.src_start and a.end == a.src_end)}
+    text = ctx.text
     return [
         a
         for a in attrs
         if not (a.start == a.src_start and a.end == a.src_end and a.cue != "understood")
         or ctx.sentence(a.start) not in with_verb
+        or _named(text[a.src_start : a.src_end])  # a name: "Rahm Emanuel, his chief of staff"
     ]
 
 
@@ -541,8 +813,12 @@ def _resolve_definites(ctx: Context, attrs: list[Attribution]) -> None:
     anonymous when nothing named it (an unnamed person by role)."""
     text = ctx.text
     seen: dict[str, SourceType] = {}
+    previous: SourceType | None = None
     for i, a in enumerate(attrs):
         src = text[a.src_start : a.src_end]
+        if _PARTITIVE_SRC.match(src) and previous is not None:
+            attrs[i] = a = _with(a, previous)  # "one of them said": one of the sources just cited
+        previous = a.source_type
         head = _head(src)
         unnamed = not (_personal_name(src) or _APPOSITIVE_NAME.match(text, a.src_end) or _CAPITAL_WORD.search(src, 1))
         if a.source_type == "named_on_record" and _definite(src) and head in _ROLE_HEADS and unnamed:

@@ -44,3 +44,14 @@ def test_a_quotation_continues_its_speakers_sourcing() -> None:
     claims = [f for f in OfflineAnalyzer().analyze(text).findings if f.kind == "claim"]
     kept = next(f for f in claims if "They kept the guns" in f.quote)
     assert kept.basis == "anonymous_source"
+
+
+@pytest.mark.parametrize(
+    ("claim", "basis"),
+    [
+        ("The clinic closed two wards because it could not staff them.", "unsourced"),  # past inability
+        ("Some patients have waited more than two years for surgery.", "unsourced"),  # "more than N" again
+    ],
+)
+def test_not_forecasts_nor_comparisons(claim: str, basis: str) -> None:
+    assert claim_basis(claim, set()) == basis

@@ -57,3 +57,12 @@ def test_priority_follows_the_stakes() -> None:
 
 def test_a_named_persons_own_quote_is_not_a_claim_without_source() -> None:
     assert not [f for f in _findings() if f.kind == "claim" and "sad day" in f.quote]
+
+
+def test_a_document_seen_by_the_outlet_is_the_source_and_dates_are_no_figures() -> None:
+    text = ("An internal memo seen by the Evening Ledger says the dam was never tested.\n"
+            "The memo, dated March 3, found that 14 of the 40 gates had rusted.")
+    sources = [f for f in OfflineAnalyzer().analyze(text).findings if f.kind == "source"]
+    assert sources[0].source_phrase == "An internal memo seen by the Evening Ledger"
+    assert sources[0].source_type == "named_on_record"
+    assert "“14”" in sources[1].how_to_verify and "3," not in sources[1].how_to_verify
