@@ -53,6 +53,7 @@ _STRICT = ConfigDict(extra="forbid", json_schema_extra=_drop_titles)
 # Strict structured-output schema: every field required, no defaults, enums as Literals, so the
 # SDK's strict JSON schema matches pydantic validation exactly. ``quote`` comes first so the model
 # commits to the article's words before it describes them.
+
 # The attribution a claim rests on, in the claim's own sentence (the offline analyzer's ``FoundAttribution``):
 # one item per thing to check, not a claim item plus a source item. (No docstring: it would be sent as the
 # schema's description with every request.)
