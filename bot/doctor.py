@@ -29,7 +29,7 @@ from bot.analyzers.offline import OfflineAnalyzer
 from bot.config import Settings
 from bot.engine import Engine
 from bot.llm import client as llm_client
-from bot.llm.checklist import PROMPT_NAME, ChecklistResponse, LLMAnalyzer
+from bot.llm.checklist import PROMPT_NAME, ChecklistResponse, LLMAnalyzer, checklist_messages
 from bot.llm.prompts import load_prompt
 from bot.models import Checklist
 
@@ -66,7 +66,7 @@ def probe(settings: Settings) -> Probe:
     prompt = load_prompt(PROMPT_NAME)
     client = llm_client.build_client(settings)
     options = llm_client.request_options(prompt, settings, len(PROBE_TEXT))
-    messages = prompt.messages(article=PROBE_TEXT)
+    messages = checklist_messages(prompt, PROBE_TEXT)
 
     def ask(**extra: object) -> tuple[object, float]:
         started = time.monotonic()

@@ -15,6 +15,10 @@
    the offline items that start inside it.
 6. Merge, de-duplicate, order by position and number from 1. Only a checklist with no failed section
    is cached as the article's.
+
+``notes_language`` (a channel's "language for the bot's notes") asks the LLM for why/how_to_verify in
+that language (default: the article's own) and is part of the LLM's cache identity; the offline
+analyzer writes English only, and a checklist it made (wholly or partly) says so in ``stats.note``.
 """
 
 from __future__ import annotations
@@ -33,7 +37,17 @@ from bot.analyzers.offline.language import language_note
 from bot.cache import AnalysisCache, UnitResult
 from bot.grounding import Grounder
 from bot.models import Attribution, Checklist, ChecklistStats, ClaimItem, Finding, Item, SourceItem, Span, Usage
-from bot.text import Unit, _cut_point, fingerprint, pack, prepare_text, split_units, title_of
+from bot.text import (
+    Unit,
+    _cut_point,
+    fingerprint,
+    is_english,
+    notes_language_label,
+    pack,
+    prepare_text,
+    split_units,
+    title_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -85,23 +99,38 @@ class Engine:
     def primary_is_offline(self) -> bool:
         return self.analyzer.name == "offline"
 
-    def check(self, text: str, progress: ProgressCallback | None = None) -> Checklist:
+    def check(
+        self, text: str, progress: ProgressCallback | None = None, *, notes_language: str | None = None
+    ) -> Checklist:
+        """``notes_language``: the language for why/how_to_verify (a language name; None or anything
+        else: the article's own)."""
         started = time.monotonic()
         text = prepare_text(text, self.max_chars)
-        identity = self.analyzer.cache_identity
+        language = notes_language_label(notes_language)
+        identity = self.identity(language)
         if self.cache and (hit := self.cache.get_article(identity, text)):
             hit.stats.article_cache_hit = True
             hit.stats.cache_hits = hit.stats.chunks
             hit.stats.llm_requests = hit.stats.prompt_tokens = hit.stats.completion_tokens = 0
             hit.stats.elapsed_ms = _elapsed_ms(started)
-            return hit
+            return _note_notes_language(hit, language)
 
-        run = self._offline_check if self.primary_is_offline else self._llm_check
-        checklist = run(text, progress)
+        if self.primary_is_offline:
+            checklist = self._offline_check(text, progress)
+        else:
+            checklist = self._llm_check(text, progress, language)
         checklist.stats.elapsed_ms = _elapsed_ms(started)
         if self.cache and not checklist.stats.fallback_sections:
-            self.cache.put_article(identity, text, checklist)
-        return checklist
+            self.cache.put_article(identity, text, checklist)  # before the note: the offline entry serves any language
+        return _note_notes_language(checklist, language)
+
+    def identity(self, notes_language: str | None = None) -> str:
+        """The primary analyzer's cache identity for notes in ``notes_language``: the LLM writes them in
+        it, so each language has its own entries; the offline analyzer's notes are English whatever asked."""
+        identity = self.analyzer.cache_identity
+        if notes_language is None or self.primary_is_offline:
+            return identity
+        return f"{identity}:notes={notes_language}"
 
     # --- the offline analyzer: fixed sections over the whole article ----------------------------
 
@@ -121,9 +150,9 @@ class Engine:
 
     # --- the LLM, with the offline analyzer standing in for failed sections ----------------------
 
-    def _llm_check(self, text: str, progress: ProgressCallback | None) -> Checklist:
+    def _llm_check(self, text: str, progress: ProgressCallback | None, notes_language: str | None) -> Checklist:
         units = split_units(text, self.batch_chars)
-        run = _Run(self, units, progress)
+        run = _Run(self, units, progress, notes_language)
         results = run.execute()
         items: list[Item] = []
         dropped = 0
@@ -162,6 +191,16 @@ class Engine:
             llm_quotes_dropped=run.quotes_dropped,
         )
         return _checklist(text, items, stats)
+
+
+def _note_notes_language(checklist: Checklist, notes_language: str | None) -> Checklist:
+    """Say so when the offline analyzer wrote (some of) the notes in English though another language was asked."""
+    stats = checklist.stats
+    if is_english(notes_language) or "offline" not in stats.analyzer.split("+"):
+        return checklist
+    line = f"The notes are in English, not {notes_language}: the offline analyzer writes English only."
+    stats.note = f"{stats.note} {line}" if stats.note else line
+    return checklist
 
 
 def _checklist(text: str, items: list[Item], stats: ChecklistStats) -> Checklist:
@@ -233,10 +272,14 @@ class _SectionFailed(Exception):
 class _Run:
     """The state of one LLM check: which units came from where, usage, and the circuit."""
 
-    def __init__(self, engine: Engine, units: list[Unit], progress: ProgressCallback | None) -> None:
+    def __init__(
+        self, engine: Engine, units: list[Unit], progress: ProgressCallback | None, notes_language: str | None = None
+    ) -> None:
         self.engine = engine
         self.units = units
         self.progress = progress
+        self.notes_language = notes_language
+        self.identity = engine.identity(notes_language)
         self.control = Control(engine.deadline_seconds)
         self.usage = Usage()
         self.cached_units = 0
@@ -256,7 +299,7 @@ class _Run:
     def execute(self) -> list[UnitResult | None]:
         """Per unit: its result, or None where the offline analyzer must stand in."""
         engine = self.engine
-        identity = engine.analyzer.cache_identity
+        identity = self.identity
         texts = [u.text for u in self.units]
         cached = engine.cache.get_units(identity, texts) if engine.cache else [None] * len(texts)
         results: list[UnitResult | None] = list(cached)
@@ -295,7 +338,7 @@ class _Run:
             return None
         answered = [(u, r) for u, r in zip(units, results, strict=True) if r is not None]
         if self.engine.cache and answered:
-            self.engine.cache.put_units(self.engine.analyzer.cache_identity, [(u.text, r) for u, r in answered])
+            self.engine.cache.put_units(self.identity, [(u.text, r) for u, r in answered])
         with self._lock:
             self.primary_units += len(answered)
             self._done += len(answered)
@@ -338,7 +381,7 @@ class _Run:
         """The LLM's results for ``units``. An answer cut off at its output limit is asked again as
         two halves; a unit whose piece is still cut off gets None (the offline analyzer takes it)."""
         try:
-            results, usage, model = analyze_units(self.engine.analyzer, units, self.control)
+            results, usage, model = analyze_units(self.engine.analyzer, units, self.control, self.notes_language)
         except AnalyzerError as exc:
             self._add(exc.usage, getattr(exc, "model", None))  # failed attempts were billed too
             if exc.kind != "truncated":
@@ -469,7 +512,7 @@ def _merge_pieces(
 
 
 def analyze_units(
-    analyzer: Analyzer, units: list[Unit], control: Control | None = None
+    analyzer: Analyzer, units: list[Unit], control: Control | None = None, notes_language: str | None = None
 ) -> tuple[list[UnitResult], Usage, str | None]:
     """Analyze units as one text, then hand each finding to the unit its quote lies in.
 
@@ -483,7 +526,11 @@ def analyze_units(
     for unit in units:
         starts.append(position)
         position += len(unit.text) + len(BATCH_SEPARATOR)
-    result = analyzer.analyze(batch_text, control=control) if control is not None else analyzer.analyze(batch_text)
+    # Only what is set is passed: the offline analyzer takes neither (see ``Analyzer.analyze``).
+    options = {"control": control} if control is not None else {}
+    if notes_language is not None:
+        options["notes_language"] = notes_language
+    result = analyzer.analyze(batch_text, **options)
     grounder = Grounder(batch_text)
     per_unit = [UnitResult([]) for _ in units]
     for finding in result.findings:

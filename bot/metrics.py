@@ -161,9 +161,13 @@ class MeteredAnalyzer:
     def __getattr__(self, attr: str) -> Any:  # anything else the engine or a test reads
         return getattr(self.inner, attr)
 
-    def analyze(self, text: str, control: Any = None) -> Any:
+    def analyze(self, text: str, control: Any = None, **options: Any) -> Any:
+        """``options``: what else the engine passes on (``notes_language``), as it passes it."""
+
         def call() -> Any:
-            return self.inner.analyze(text) if control is None else self.inner.analyze(text, control=control)
+            if control is not None:
+                options["control"] = control
+            return self.inner.analyze(text, **options)
 
         return metered_llm_call(call, lambda result: result.usage, self.on_tokens)
 

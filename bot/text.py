@@ -196,3 +196,21 @@ def decode_incoming(text: str) -> str:
 def looks_like_slack_markup(text: str) -> bool:
     """Whether ``text`` carries Slack's wire format (mentions, links, entities): pasted from Slack."""
     return _SLACK_SIGNS.search(text) is not None
+
+
+# A language name as a channel setting gives it ("Spanish", "Português (Brasil)", "zh-Hant"): letters, with
+# spaces, hyphens and parentheses; at most four words. Anything else is not a language name and is ignored:
+# the value goes into the LLM's instructions, so it must not be able to carry instructions of its own.
+_LANGUAGE_NAME = re.compile(r"^[^\W\d_]+(?:[ \-][^\W\d_]+){0,3}(?: \([^\W\d_]+(?:[ \-][^\W\d_]+)?\))?$")
+_ENGLISH_NAMES = frozenset({"english", "en", "eng", "en-us", "en-gb", "english (us)", "english (uk)"})
+
+
+def notes_language_label(raw: str | None) -> str | None:
+    """The language the notes (why, how to verify) are asked in, or None for the default: the article's own."""
+    name = " ".join((raw or "").split())
+    return name if name and len(name) <= 40 and _LANGUAGE_NAME.match(name) else None
+
+
+def is_english(language: str | None) -> bool:
+    """True for English (and for no language named: the offline analyzer's notes are English anyway)."""
+    return language is None or language.casefold() in _ENGLISH_NAMES or language.casefold().startswith("english")

@@ -156,6 +156,8 @@ def fill(schema: dict[str, Any], defs: dict[str, Any], hints: dict[str, Any]) ->
     if "anyOf" in schema:
         options = [_resolve(s, defs) for s in schema["anyOf"]]
         non_null = [s for s in options if s.get("type") != "null"]
+        if not hints and len(non_null) < len(options):
+            return None  # a nullable value the "model" has nothing for (a claim's attribution)
         return fill(non_null[0], defs, hints) if non_null else None
     if "enum" in schema:
         return schema["enum"][0]

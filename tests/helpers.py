@@ -52,7 +52,7 @@ class ScriptedAnalyzer:
         return self.identity
 
     model = "scripted-model"
-    prompt_version = "checklist-v1"
+    prompt_version = "checklist-v2"
 
     def analyze(self, text: str, control: Control | None = None) -> AnalysisResult:
         with self._lock:

@@ -66,6 +66,8 @@ class Analyzer(Protocol):
 
         Raises ``AnalyzerError`` when it cannot produce a result (after its own retries). An analyzer
         that calls a service also takes ``control: Control`` (the LLM does): the engine passes it to
-        any primary analyzer that is not the offline one.
+        any primary analyzer that is not the offline one. An analyzer that writes its notes in a chosen
+        language also takes ``notes_language: str`` (the LLM does); the engine passes it only when one
+        is set, and keeps it in the cache identity.
         """
         ...

@@ -20,15 +20,24 @@ import pydantic
 from pydantic import BaseModel, ConfigDict
 
 from bot.analyzers.base import AnalyzerError, Control
+from bot.analyzers.offline.basis import claim_basis, hedged_basis
 from bot.config import Settings
 from bot.llm import client as llm_client
 from bot.llm.client import OutputError
 from bot.llm.prompts import Prompt, PromptError, load_prompt
-from bot.models import AnalysisResult, ClaimBasis, Finding, Priority, SourceType, Usage
+from bot.models import AnalysisResult, ClaimBasis, Finding, FoundAttribution, Priority, SourceType, Usage
+from bot.text import notes_language_label
 
 log = logging.getLogger(__name__)
 
 PROMPT_NAME = "checklist"
+DEFAULT_NOTES_LANGUAGE = "the article's language"  # the prompt's {language} when no notes language is set
+
+
+def checklist_messages(prompt: Prompt, text: str, notes_language: str | None = None) -> list[dict[str, str]]:
+    """The checklist prompt's messages for ``text``, asking for why/how_to_verify in ``notes_language``
+    (a language name; anything that is not one counts as unset: the article's own language)."""
+    return prompt.messages(article=text, language=notes_language_label(notes_language) or DEFAULT_NOTES_LANGUAGE)
 
 
 def _drop_titles(schema: dict[str, Any]) -> None:
@@ -44,11 +53,24 @@ _STRICT = ConfigDict(extra="forbid", json_schema_extra=_drop_titles)
 # Strict structured-output schema: every field required, no defaults, enums as Literals, so the
 # SDK's strict JSON schema matches pydantic validation exactly. ``quote`` comes first so the model
 # commits to the article's words before it describes them.
+
+# The attribution a claim rests on, in the claim's own sentence (the offline analyzer's ``FoundAttribution``):
+# one item per thing to check, not a claim item plus a source item. (No docstring: it would be sent as the
+# schema's description with every request.)
+class AttributionOut(BaseModel):
+    model_config = _STRICT
+    quote: str
+    source_phrase: str
+    source_type: SourceType
+    hedge_cues: list[str]
+
+
 class ClaimOut(BaseModel):
     model_config = _STRICT
     quote: str
     claim: str
     basis: ClaimBasis
+    attribution: AttributionOut | None  # null: the sentence cites nobody
     hedge_cues: list[str]
     why: str
     how_to_verify: str
@@ -72,18 +94,45 @@ class ChecklistResponse(BaseModel):
     sources: list[SourceOut]
 
 
+def _cues(cues: list[str]) -> list[str]:
+    return [h for h in cues if h.strip()]
+
+
+def _attribution(out: AttributionOut | None) -> FoundAttribution | None:
+    """The claim's attribution, or None for an empty one (a model's way of saying "none" as well)."""
+    if out is None or not out.quote.strip():
+        return None
+    return FoundAttribution(
+        quote=out.quote,
+        source_type=out.source_type,
+        source_phrase=out.source_phrase.strip() or None,
+        hedge_cues=_cues(out.hedge_cues),
+    )
+
+
+def _basis(claim: ClaimOut, attribution: FoundAttribution | None) -> ClaimBasis:
+    """The model's basis, except that an attributed claim is never "unsourced": the attribution's type
+    decides as it does for the offline analyzer (``claim_basis``), then the claim's hedging."""
+    if claim.basis != "unsourced" or attribution is None:
+        return claim.basis
+    basis = claim_basis(claim.quote, {attribution.source_type})
+    return basis if basis != "unsourced" else hedged_basis(claim.quote)
+
+
 def to_findings(response: ChecklistResponse) -> list[Finding]:
     findings: list[Finding] = []
     for c in response.claims:
         if not c.quote.strip():
             continue
+        attribution = _attribution(c.attribution)
         findings.append(
             Finding(
                 kind="claim",
                 quote=c.quote,
                 claim=c.claim.strip(),
-                basis=c.basis,
-                hedge_cues=[h for h in c.hedge_cues if h.strip()],
+                basis=_basis(c, attribution),
+                attribution=attribution,
+                hedge_cues=_cues(c.hedge_cues),
                 why=c.why.strip(),
                 how_to_verify=c.how_to_verify.strip(),
                 priority=c.priority,
@@ -98,7 +147,7 @@ def to_findings(response: ChecklistResponse) -> list[Finding]:
                 quote=s.quote,
                 source_type=s.source_type,
                 source_phrase=s.source_phrase.strip() or None,
-                hedge_cues=[h for h in s.hedge_cues if h.strip()],
+                hedge_cues=_cues(s.hedge_cues),
                 why=s.why.strip(),
                 how_to_verify=s.how_to_verify.strip(),
                 priority=s.priority,
@@ -136,10 +185,12 @@ class LLMAnalyzer:
             self._client = llm_client.build_client(self._settings)
         return self._client
 
-    def analyze(self, text: str, control: Control | None = None) -> AnalysisResult:
+    def analyze(self, text: str, control: Control | None = None, notes_language: str | None = None) -> AnalysisResult:
+        """``notes_language``: the language of why/how_to_verify (default: the article's). The caller keeps
+        it in the cache identity (the engine does)."""
         usage = Usage()
         answered: list[str] = []
-        messages = self._prompt.messages(article=text)
+        messages = checklist_messages(self._prompt, text, notes_language)
         options = llm_client.request_options(self._prompt, self._settings, len(text))
         log.debug("llm analyze: %d chars with prompt %s, %s", len(text), self._prompt.id, options)
 

@@ -77,7 +77,7 @@ class Prompt:
 
     @property
     def id(self) -> str:
-        """Name and version, as caches and stats record them: ``checklist-v1``."""
+        """Name and version, as caches and stats record them: ``checklist-v2``."""
         return f"{self.name}-v{self.version}"
 
     @property

@@ -22,7 +22,7 @@ MAX_LANGUAGE = 40
 class ChannelSettings:
     min_priority: str = "low"  # items below are not shown in the thread (export still has them)
     ready_emoji: str = "white_check_mark"
-    language: str = ""  # for the bot's notes; "" = the default (English)
+    language: str = ""  # for the bot's notes (why, how to verify); "" = the article's language
 
 
 def _key(channel: str) -> str:

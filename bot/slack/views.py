@@ -288,7 +288,10 @@ def settings_modal(channel: str, min_priority: str, ready_emoji: str, language: 
             "block_id": "fc_set_language",
             "optional": True,
             "label": _plain("Language for the bot's notes"),
-            "hint": _plain("Such as English or Français. Empty: the default.", 150),
+            "hint": _plain(
+                "Such as English or Français. Empty: the article's language. The offline analyzer writes English only.",
+                150,
+            ),
             "element": {
                 "type": "plain_text_input",
                 "action_id": "language",

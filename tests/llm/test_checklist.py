@@ -111,10 +111,10 @@ def test_identity_and_versions(server: OpenAIStandIn) -> None:
     analyzer = LLMAnalyzer(settings_for(server, model="gpt-4.1-mini"))
     assert analyzer.name == "llm"
     assert analyzer.model == "gpt-4.1-mini"
-    assert analyzer.prompt_version == "checklist-v1"
+    assert analyzer.prompt_version == "checklist-v2"
     digest = load_prompt("checklist").digest
-    assert analyzer.cache_identity == f"llm:gpt-4.1-mini:checklist-v1.{digest}:{server.base_url}"
-    assert LLMAnalyzer(Settings(openai_api_key=KEY)).cache_identity == f"llm:gpt-4o-mini:checklist-v1.{digest}:openai"
+    assert analyzer.cache_identity == f"llm:gpt-4.1-mini:checklist-v2.{digest}:{server.base_url}"
+    assert LLMAnalyzer(Settings(openai_api_key=KEY)).cache_identity == f"llm:gpt-4o-mini:checklist-v2.{digest}:openai"
 
 
 def test_reasoning_models_get_no_temperature(server: OpenAIStandIn) -> None:

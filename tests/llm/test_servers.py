@@ -131,8 +131,8 @@ def test_invented_quotes_are_a_failed_answer_retried_then_replaced_and_not_cache
 
 def test_a_dropped_share_above_the_threshold_fails_the_section(redis_client):
     def mostly_invented(body: dict) -> str:
-        item = {"claim": "x", "basis": "disputed_figure", "hedge_cues": [], "why": "w", "how_to_verify": "h",
-                "priority": "high"}
+        item = {"claim": "x", "basis": "disputed_figure", "attribution": None, "hedge_cues": [], "why": "w",
+                "how_to_verify": "h", "priority": "high"}
         real = "The union says about 3,200 members have joined the walkout"
         invented = ["The port lost 9,000 jobs in a week", "The mayor resigned over the strike on Monday"]
         claims = [{"quote": q, **item} for q in [real, *invented]]

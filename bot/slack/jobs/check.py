@@ -24,6 +24,7 @@ from bot.jobs.model import Job
 from bot.limits import BUDGET_REASON_PREFIX
 from bot.models import ArticleSource, Checklist
 from bot.slack.blocks import checklist_messages, parent_message, placeholder_message, reading_message
+from bot.slack.channel_settings import load as channel_settings
 from bot.slack.channel_settings import shown
 from bot.slack.fetch import fetch_message
 from bot.slack.gates import Dedup
@@ -263,9 +264,10 @@ def analyze(services: Services, job: Job, text: str, thread_ts: str, placeholder
     # The day's LLM token budget, once spent, sends checks to the offline analyzer; the checklist says so.
     budget_reason = services.limits.budget_spent_reason() if services.engine.analyzer.name == "llm" else None
     engine = services.offline_engine if budget_reason else services.engine
+    language = channel_settings(services, job.channel).language or None  # the channel's, for why/how to verify
     started = time.monotonic()
     try:
-        checklist = engine.check(text, progress_updater(services, job.channel, placeholder_ts))
+        checklist = engine.check(text, progress_updater(services, job.channel, placeholder_ts), notes_language=language)
     except InputError as exc:
         metrics.count_check("none", "bad_input")
         tell(services, job, str(exc), thread_ts, placeholder_ts)

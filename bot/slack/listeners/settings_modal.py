@@ -10,6 +10,7 @@ from slack_bolt import Ack, App
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.channel_settings import PRIORITIES, ChannelSettings, emoji_name, load, save
+from bot.slack.mrkdwn import escape
 from bot.slack.outbox import ephemeral
 from bot.slack.services import Services
 from bot.slack.views import SETTINGS_MODAL, settings_modal, settings_submitted
@@ -51,7 +52,7 @@ def save_settings(services: Services, body: dict[str, Any]) -> None:
     save(services, channel, ChannelSettings(priority, emoji, chosen["language"][:40]))
     log.info("channel settings changed", extra={"channel": channel})
     shown = {"low": "every item", "medium": "medium and high priority", "high": "high priority only"}[priority]
-    language = chosen["language"] or "the default"
+    language = escape(chosen["language"][:40]) if chosen["language"] else "the article's language"
     ephemeral(
         services,
         channel,
