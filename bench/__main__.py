@@ -20,15 +20,15 @@ TARGETS = {
     "repeat_ms": 300.0,
     "recheck_share": 0.10,
     "wall_over_ideal": 1.2,
-    "offline_mb_per_s": 5.0,
+    "offline_article_ms": 100.0,  # issue #5 decision: a full-size article well under 100 ms (10 MB: printed only)
 }
 
 
 ACCURACY_TARGETS = {
     "conll2010-hedge": "F1 >= 0.60",
-    "claimbuster": "F1 >= 0.80",
-    "polnear-train": "R >= 0.80 at P >= 0.70",
-    "polnear-dev": "R >= 0.80 at P >= 0.70",
+    "claimbuster": "printed only (issue #5)",
+    "polnear-train": "speech R >= 0.90 at P >= 0.80",
+    "polnear-dev": "speech R >= 0.90 at P >= 0.80",
 }
 
 
@@ -124,11 +124,19 @@ def table(results: dict[str, Any]) -> str:
         )
     )
     offline = results["offline"]
+    article = offline["article"]
     rows.append(
         (
-            f"Offline analyzer, {offline['input_mb']} MB",
+            f"Offline engine, full-size article ({article['chars']:,} characters)",
+            f"p50 {article['p50_ms']} ms, max {article['max_ms']} ms",
+            check("offline_article", article["p50_ms"], TARGETS["offline_article_ms"]),
+        )
+    )
+    rows.append(
+        (
+            f"Offline analyzer, {offline['input_mb']} MB (stress, no target)",
             f"{offline['mb_per_s']} MB/s, peak RSS {offline['peak_rss_mb']} MB",
-            check("offline", offline["mb_per_s"], TARGETS["offline_mb_per_s"], lower_is_better=False),
+            "",
         )
     )
     width = max(len(r[0]) for r in rows)

@@ -19,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
@@ -101,6 +102,9 @@ def free_port() -> int:
 
 
 def start_serve(env: dict[str, str], port: int) -> subprocess.Popen:
+    """``factcheck serve``, ready when /healthz says so; a web-only process (no workers yet) is ready when
+    it answers 503 "no worker is alive": its workers are started later, by the measurement."""
+    web_only = env.get("FACTCHECK_INPROCESS_WORKER") == "0"
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
@@ -109,6 +113,8 @@ def start_serve(env: dict[str, str], port: int) -> subprocess.Popen:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as answer:
                 return answer.status == 200
+        except urllib.error.HTTPError as error:
+            return web_only and error.code == 503 and b"worker" in error.read()
         except OSError:
             if process.poll() is not None:
                 raise RuntimeError(f"factcheck serve exited: {process.stderr.read().decode()[-2000:]}") from None

@@ -30,6 +30,11 @@ from dataclasses import dataclass, field
 
 log = logging.getLogger(__name__)
 
+# Worker children run at a lower CPU priority than the web process that spawned them: Slack waits at most
+# 3 s for an ack, a check in a queue can wait. On a small machine the analysis otherwise takes the cores
+# the acks need (bench: one-process ack p99 against a bare Bolt app).
+WORKER_NICENESS = 10
+
 PARENT_ENV = "FACTCHECK_SUPERVISOR_PID"  # set in each child: the pid of the serve process that owns it
 RESTART_FIRST_SECONDS = 1.0
 RESTART_MAX_SECONDS = 30.0
@@ -95,6 +100,10 @@ class WorkerProcesses:
     def _spawn(self, slot: _Slot) -> None:
         env = {**os.environ, **self.env, PARENT_ENV: str(os.getpid())}
         slot.process = subprocess.Popen(self.command, env=env, start_new_session=True)
+        try:  # set from here, not in the child before exec: this process has threads (preexec_fn is unsafe)
+            os.setpriority(os.PRIO_PROCESS, slot.process.pid, WORKER_NICENESS)
+        except OSError:
+            log.debug("worker process %d keeps the default CPU priority", slot.process.pid)
         slot.started_at = time.monotonic()
         log.info("worker process %d started (slot %d)", slot.process.pid, slot.index)
 
