@@ -22,6 +22,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from standins.threaded import ThreadedStandIn
+
 _WORD = re.compile(r"\w{3,}")
 
 
@@ -86,7 +88,7 @@ class Recorded:
     params: dict[str, str]
 
 
-class ClaimReviewStandIn:
+class ClaimReviewStandIn(ThreadedStandIn):
     def __init__(
         self, *, api_key: str = "k-standin", claims: list[dict[str, Any]] | None = None, host: str = "127.0.0.1"
     ) -> None:
@@ -95,37 +97,14 @@ class ClaimReviewStandIn:
         self.requests: list[Recorded] = []
         self._queue: list[Scripted] = []
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
+        super().__init__()
         self._server = ThreadingHTTPServer((host, 0), self._handler_class())
         self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}/v1alpha1/claims:search"
-
-    def start(self) -> ClaimReviewStandIn:
-        if self._thread is None:
-            self._thread = threading.Thread(
-                target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-            )
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()  # wakes handlers stalled on a scripted delay
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._server.server_close()
-
-    def __enter__(self) -> ClaimReviewStandIn:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def script(self, *replies: Scripted) -> None:
         with self._lock:

