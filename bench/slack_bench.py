@@ -120,7 +120,12 @@ def start_serve(env: dict[str, str], port: int) -> subprocess.Popen:
                 raise RuntimeError(f"factcheck serve exited: {process.stderr.read().decode()[-2000:]}") from None
             return False
 
-    wait_until(healthy, timeout=30, interval=0.1)
+    try:
+        wait_until(healthy, timeout=30, interval=0.1)
+    except BaseException:
+        process.kill()  # never leave a server behind when the bench stops here
+        process.wait(10)
+        raise
     return process
 
 
