@@ -625,28 +625,25 @@ _VERDICT_IN_CLAUSE = re.compile(
 def _formulas(text: str, classify: Callable[[str], SourceType]) -> list[Attribution]:
     """Fixed newsroom formulas the scan may not parse: "a person with knowledge of the talks told X",
     "was first reported by the Daily Chronicle"."""
-    out = []
+    out: list[Attribution] = []
     seen: set[int] = set()
-    for key in _FORMULA_KEYS:  # str.find first: the phrases are rare, a regex from every position is not cheap
-        pos = text.find(key)
-        while pos >= 0:
-            m = _KNOWLEDGE_FORMULA.search(text, max(0, pos - 40), pos + 120)
-            if m is not None and m.start() not in seen:
-                seen.add(m.start())
-                out.append(
-                    Attribution(m.start("src"), m.end("cue"), m.start("src"), m.end("src"), m.group("cue"), "anonymous")
-                )
-            pos = text.find(key, pos + 1)
-    for key in _BACKGROUND_KEYS:
-        pos = text.find(key)
-        while pos >= 0:
-            m = _BACKGROUND_FORMULA.search(text, max(0, pos - 80), pos + 40)
-            if m is not None and m.start() not in seen:
-                seen.add(m.start())
-                out.append(
-                    Attribution(m.start("src"), m.end("cue"), m.start("src"), m.end("src"), m.group("cue"), "anonymous")
-                )
-            pos = text.find(key, pos + 1)
+    # str.find first: the phrases are rare, a regex from every position is not cheap
+    for keys, formula, before, after in (
+        (_FORMULA_KEYS, _KNOWLEDGE_FORMULA, 40, 120),
+        (_BACKGROUND_KEYS, _BACKGROUND_FORMULA, 80, 40),
+    ):
+        for key in keys:
+            pos = text.find(key)
+            while pos >= 0:
+                m = formula.search(text, max(0, pos - before), pos + after)
+                if m is not None and m.start() not in seen:
+                    seen.add(m.start())
+                    out.append(
+                        Attribution(
+                            m.start("src"), m.end("cue"), m.start("src"), m.end("src"), m.group("cue"), "anonymous"
+                        )
+                    )
+                pos = text.find(key, pos + 1)
     for m in _REPORTED_BY.finditer(text):
         src = m.group("src")
         out.append(Attribution(m.start(), m.end("src"), m.start("src"), m.end("src"), "reported by", classify(src)))
