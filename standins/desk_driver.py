@@ -34,27 +34,9 @@ def choose(
         cid = value.split("|")[1]
         record = bot.services.state.get_record(cid)
         message_ts = record.message_ts[0] if record and record.message_ts else thread_ts
-    payload = {
-        "type": "block_actions",
-        "user": {"id": user, "username": "editor", "team_id": "T1"},
-        "api_app_id": "A1",
-        "token": "legacy",
-        "trigger_id": f"{next(_ids)}.1.overflow",
-        "team": {"id": "T1", "domain": "example"},
-        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": False},
-        "channel": {"id": channel, "name": "news"},
-        "message": {"type": "message", "ts": message_ts, "thread_ts": thread_ts, "user": "UBOT", "text": ""},
-        "actions": [
-            {
-                "action_id": action_id,
-                "block_id": "b",
-                "type": "overflow",
-                "selected_option": {"text": {"type": "plain_text", "text": "x"}, "value": value},
-                "action_ts": f"{time.time():.6f}",
-            }
-        ],
-    }
-    return _interaction(bot, payload)
+    option = {"text": {"type": "plain_text", "text": "x"}, "value": value}
+    overflow = {"action_id": action_id, "block_id": "b", "type": "overflow", "selected_option": option}
+    return bot.block_action(overflow, user=user, message_ts=message_ts, thread_ts=thread_ts, channel=channel)
 
 
 def submit(bot: Bot, view: dict[str, Any], values: dict[str, dict[str, Any]], user: str = EDITOR) -> Response:

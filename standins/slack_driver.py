@@ -209,6 +209,14 @@ class Bot:
         thread_ts: str = "",
         channel: str = CHANNEL,
     ) -> Response:
+        button = {"action_id": action_id, "block_id": "b", "value": value, "type": "button"}
+        return self.block_action(button, user=user, message_ts=message_ts, thread_ts=thread_ts, channel=channel)
+
+    def block_action(
+        self, action: dict[str, Any], *, user: str, message_ts: str, thread_ts: str, channel: str
+    ) -> Response:
+        """A signed ``block_actions`` payload: ``action`` (a button click, an overflow choice) under the message
+        ``message_ts`` in ``thread_ts``."""
         payload = {
             "type": "block_actions",
             "user": {"id": user, "username": "editor", "team_id": "T1"},
@@ -220,15 +228,7 @@ class Bot:
             "channel": {"id": channel, "name": "news"},
             "message": {"type": "message", "ts": message_ts, "thread_ts": thread_ts, "user": "UBOT", "text": ""},
             "response_url": self.slack.response_url("click"),
-            "actions": [
-                {
-                    "action_id": action_id,
-                    "block_id": "b",
-                    "value": value,
-                    "type": "button",
-                    "action_ts": f"{time.time():.6f}",
-                }
-            ],
+            "actions": [{**action, "action_ts": f"{time.time():.6f}"}],
         }
         body = urllib.parse.urlencode({"payload": json.dumps(payload)})
         return self.signed_post(body, "application/x-www-form-urlencoded")
