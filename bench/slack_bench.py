@@ -1,26 +1,29 @@
 """Slack figures: ack latency under concurrent slash commands, and command to posted checklist.
 
 The app runs as in production: ``factcheck serve`` in its own process (its real HTTP server, Bolt's
-signature checks, the default job queue and in-process worker), against the Slack Web API stand-in
-and the OpenAI stand-in with modelled latency, which run in this process with the load generator.
+signature checks, the job queue and its worker processes), against the Slack Web API stand-in and the
+OpenAI stand-in with modelled latency, which run in this process. The bursts come from a load
+generator in a process of its own (``bench.load_burst``).
 
-Beside it, in the same run and under the same bursts, a bare Bolt app on the same server
-(``bench.bare_bolt``: one handler that only acks) gives the baseline; each ack figure carries
-factcheck's p99 as a ratio to the bare app's.
+Beside it, in the same run, a bare Bolt app on the same server (``bench.bare_bolt``: one handler that
+only acks) takes the same bursts, the two taking turns; each ack figure carries factcheck's p99 as a
+ratio to the bare app's.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -30,7 +33,7 @@ from bot import store
 from bot.slack.state import StateStore
 from standins.openai_server import OpenAIStandIn
 from standins.slack_api import SlackAPIStandIn
-from standins.slack_driver import SECRET, TOKEN, Bot, wait_until
+from standins.slack_driver import SECRET, TOKEN, Bot, Response, wait_until
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -38,54 +41,69 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-BURSTS = 3  # measured bursts per concurrency level, after one warm-up burst
+BURSTS = {50: 8, 200: 2}  # measured bursts per concurrency level, after one warm-up burst
 
 
-def burst(bot: Bot, texts: list[str]) -> list[Any]:
-    """Slash commands released at once, one thread each; their responses (with timings).
-
-    Each request is built and signed before the release, so only send-to-response is timed."""
+def burst(bot: Bot, texts: list[str]) -> list[Response]:
+    """Slash commands released at once by ``bench.load_burst`` (its own process, one thread each); their
+    responses, with timings. Each request is built and signed before the release, so only
+    send-to-response is timed."""
     prepared = [bot.command_request(text) for text in texts]
-    barrier = threading.Barrier(len(texts))
-    answers: list[Any] = [None] * len(texts)
-
-    def send(index: int) -> None:
-        barrier.wait()
-        answers[index] = bot.send(prepared[index])
-
-    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(texts))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return answers
+    requests = [{"body": base64.b64encode(r.body).decode(), "headers": r.headers} for r in prepared]
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.load_burst", str(bot.port)],
+        input=json.dumps(requests).encode(),
+        capture_output=True,
+        check=True,
+        timeout=300,
+    )
+    answers = json.loads(done.stdout)
+    return [Response(a["status"], a["body"], a["seconds"], r.job_id) for a, r in zip(answers, prepared, strict=True)]
 
 
 ACK_ARTICLES = [article(4, seed=seed) for seed in range(8)]  # acks don't depend on the text; jobs then hit the cache
 
 
-def ack_latency(bot: Bot, concurrent: int, bursts: int) -> tuple[dict[str, Any], list[Any]]:
-    """``bursts`` bursts of ``concurrent`` commands; the first warms up and is not counted."""
-    answers: list[Any] = []
-    measured: list[Any] = []
-    for round_ in range(bursts):
-        texts = [ACK_ARTICLES[i % len(ACK_ARTICLES)] for i in range(concurrent)]
-        sent = burst(bot, texts)
-        answers += sent
-        if round_:
-            measured += sent
-        time.sleep(0.5)  # let the queue hand-offs of the burst settle
-    millis = [a.seconds * 1000 for a in measured]
-    figures = {
-        "requests": len(measured),
-        "bursts": bursts - 1,
+def figures_of(answers: list[Response], bursts: int) -> dict[str, Any]:
+    millis = [a.seconds * 1000 for a in answers]
+    return {
+        "requests": len(answers),
+        "bursts": bursts,
         "ok": sum(1 for a in answers if a.status == 200),
         "p50_ms": round(percentile(millis, 0.50), 1),
         "p99_ms": round(percentile(millis, 0.99), 1),
         "max_ms": round(max(millis), 1),
         "mean_ms": round(statistics.fmean(millis), 1),
     }
-    return figures, answers
+
+
+def ack_latency(
+    bot: Bot, bare: Bot | None, concurrent: int, bursts: int, settle: Callable[[list[Response]], None]
+) -> tuple[dict[str, Any], list[Response]]:
+    """``bursts`` bursts of ``concurrent`` commands at factcheck, and as many at the bare Bolt app, taking
+    turns (which goes first alternates) so that both meet the same host: the ratio is the ack's own cost.
+    One warm-up burst each is not counted; ``settle`` gets each of factcheck's bursts before the next
+    burst (the one-process deployment waits there for the burst's jobs, so every burst starts quiet)."""
+    texts = [ACK_ARTICLES[i % len(ACK_ARTICLES)] for i in range(concurrent)]
+    sent: list[Response] = []
+    measured: dict[str, list[Response]] = {"factcheck": [], "bare": []}
+    for round_ in range(bursts + 1):
+        turns = [("factcheck", bot), ("bare", bare)]
+        for name, target in turns if round_ % 2 else reversed(turns):
+            if target is None:
+                continue
+            answers = burst(target, texts)
+            if name == "factcheck":
+                sent += answers
+                settle(answers)
+            if round_:
+                measured[name] += answers
+            time.sleep(0.3)
+    figures = figures_of(measured["factcheck"], bursts)
+    if bare is not None:
+        figures["bare_bolt"] = figures_of(measured["bare"], bursts)
+        figures["p99_over_bare"] = round(figures["p99_ms"] / max(figures["bare_bolt"]["p99_ms"], 0.1), 2)
+    return figures, sent
 
 
 def command_to_checklist(bot: Bot, text: str) -> float:
@@ -169,19 +187,17 @@ def measure(
         bot.wait_job(bot.command(article(3, seed=999)).job_id, timeout=60)  # warm up
     results: dict[str, Any] = {"ack": {}}
     answers = []
-    for concurrent in (50, 200):
-        bursts = 1 + (BURSTS if concurrent <= 50 else 1)
-        baseline = ack_latency(bare, concurrent, bursts)[0] if bare is not None else None
-        # One burst to warm the process (threads, Redis connections), then BURSTS measured bursts.
-        figures, sent = ack_latency(bot, concurrent, bursts=bursts)
-        if baseline is not None:
-            figures["bare_bolt"] = baseline
-            figures["p99_over_bare"] = round(figures["p99_ms"] / max(baseline["p99_ms"], 0.1), 2)
-        results["ack"][str(concurrent)] = figures
-        answers += sent
-        if start_workers_after_acks is None:  # the round's jobs finish before the next round starts
+    one_process = start_workers_after_acks is None
+
+    def settle(sent: list[Response]) -> None:
+        if one_process:  # its workers run the burst's jobs: the next burst starts once they are done
             for answer in sent:
                 bot.wait_job(answer.job_id, timeout=300)
+
+    for concurrent, bursts in BURSTS.items():
+        figures, sent = ack_latency(bot, bare, concurrent, bursts, settle)
+        results["ack"][str(concurrent)] = figures
+        answers += sent
     if start_workers_after_acks is not None:
         started = time.monotonic()
         start_workers_after_acks()

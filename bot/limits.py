@@ -29,31 +29,42 @@ log = logging.getLogger(__name__)
 
 PREFIX = "fc:limits"
 
-# KEYS: user zset, channel zset. ARGV: now (s, float), window (s), user limit, channel limit, member.
-# Returns {allowed (1/0), which ("" | "user" | "channel"), count in that window, oldest score there}.
-_SLIDING_WINDOW = """
-local now = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local limits = {tonumber(ARGV[3]), tonumber(ARGV[4])}
-local names = {"user", "channel"}
-for i = 1, 2 do
-  if limits[i] > 0 then
-    redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
-    local count = redis.call('ZCARD', KEYS[i])
-    if count >= limits[i] then
-      local oldest = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
-      return {0, names[i], count, oldest[2]}
+# A Lua function, embedded by the standalone script below and by the admission script (bot.slack.gates),
+# which gates, limits and enqueues in one round trip. Returns {allowed (1/0), which ("" | "user" |
+# "channel"), count in that window, oldest score there}; records ``member`` only when both allow.
+SLIDING_WINDOW_FUNCTION = """
+local function sliding_window(user_key, channel_key, now, window, user_limit, channel_limit, member)
+  local keys = {user_key, channel_key}
+  local limits = {user_limit, channel_limit}
+  local names = {"user", "channel"}
+  for i = 1, 2 do
+    if limits[i] > 0 then
+      redis.call('ZREMRANGEBYSCORE', keys[i], '-inf', now - window)
+      local count = redis.call('ZCARD', keys[i])
+      if count >= limits[i] then
+        local oldest = redis.call('ZRANGE', keys[i], 0, 0, 'WITHSCORES')
+        return {0, names[i], count, oldest[2]}
+      end
     end
   end
-end
-for i = 1, 2 do
-  if limits[i] > 0 then
-    redis.call('ZADD', KEYS[i], now, ARGV[5])
-    redis.call('EXPIRE', KEYS[i], math.ceil(window) + 1)
+  for i = 1, 2 do
+    if limits[i] > 0 then
+      redis.call('ZADD', keys[i], now, member)
+      redis.call('EXPIRE', keys[i], math.ceil(window) + 1)
+    end
   end
+  return {1, "", 0, "0"}
 end
-return {1, "", 0, "0"}
 """
+
+# KEYS: user zset, channel zset. ARGV: now (s, float), window (s), user limit, channel limit, member.
+_SLIDING_WINDOW = (
+    SLIDING_WINDOW_FUNCTION
+    + """
+return sliding_window(KEYS[1], KEYS[2], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]),
+  tonumber(ARGV[4]), ARGV[5])
+"""
+)
 
 
 def describe_window(seconds: int) -> str:
@@ -91,6 +102,17 @@ class LimitDecision:
 ALLOWED = LimitDecision(True)
 
 
+@dataclass(frozen=True)
+class WindowRequest:
+    """One check's place in the sliding windows: ``keys`` (user, channel) and ``args`` in
+    ``sliding_window``'s order (now, window, user limit, channel limit, member)."""
+
+    keys: tuple[str, str]
+    now: float
+    member: str
+    args: tuple[float, int, int, int, str]
+
+
 class Limits:
     def __init__(self, client: redis.Redis, settings: Settings, clock: Callable[[], float] = time.time) -> None:
         self.client = client
@@ -102,26 +124,41 @@ class Limits:
     def _key(self, scope: str, ident: str) -> str:
         return f"{PREFIX}:{scope}:{ident}"
 
-    def check_request(self, user: str, channel: str) -> LimitDecision:
-        """Count one check for ``user`` in ``channel`` if both limits allow it; else say which refuses."""
+    def window_request(self, user: str, channel: str) -> WindowRequest | None:
+        """The sliding window's keys and arguments for one check; None when both limits are off."""
         s = self.settings
         if s.user_limit <= 0 and s.channel_limit <= 0:
-            return ALLOWED
+            return None
         now = self.clock()
         member = f"{now:.6f}:{uuid.uuid4().hex[:8]}"  # unique: two checks in the same instant both count
+        return WindowRequest(
+            keys=(self._key("user", user), self._key("channel", channel)),
+            now=now,
+            member=member,
+            args=(now, s.limit_window_seconds, s.user_limit, s.channel_limit, member),
+        )
+
+    def check_request(self, user: str, channel: str) -> LimitDecision:
+        """Count one check for ``user`` in ``channel`` if both limits allow it; else say which refuses."""
+        request = self.window_request(user, channel)
+        if request is None:
+            return ALLOWED
         try:
-            allowed, which, count, oldest = self._script(
-                keys=[self._key("user", user), self._key("channel", channel)],
-                args=[now, s.limit_window_seconds, s.user_limit, s.channel_limit, member],
-            )
+            result = self._script(keys=list(request.keys), args=list(request.args))
         except redis.RedisError as exc:
             log.warning("limits unavailable (Redis: %s); allowing the check", exc)
             return ALLOWED
+        return self.decision(request, result)
+
+    def decision(self, request: WindowRequest, result: list) -> LimitDecision:
+        """``sliding_window``'s answer for ``request`` as a decision, with the refusal's message."""
+        allowed, which, count, oldest = result
         if int(allowed):
             return ALLOWED
+        s = self.settings
         which = which.decode() if isinstance(which, bytes) else str(which)
         count, oldest_at = int(count), float(oldest)
-        retry = max(1.0, oldest_at + s.limit_window_seconds - now)
+        retry = max(1.0, oldest_at + s.limit_window_seconds - request.now)
         maximum = s.user_limit if which == "user" else s.channel_limit
         return LimitDecision(
             allowed=False,

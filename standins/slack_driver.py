@@ -21,6 +21,7 @@ import redis
 from slack_sdk.signature import SignatureVerifier
 
 from bot.config import Settings
+from bot.jobs.queue import RQJobQueue
 from bot.slack.server import start_http_server, start_worker, stop_http_server
 from bot.slack.services import Services, build_services
 from standins.slack_api import SlackAPIStandIn
@@ -282,8 +283,10 @@ def wait_until(predicate: Callable[[], Any], timeout: float = 20.0, interval: fl
         time.sleep(interval)
 
 
-def start_bot(settings: Settings, redis_client: redis.Redis, slack: SlackAPIStandIn) -> Bot:
-    services = build_services(settings, redis_client=redis_client)
+def start_bot(
+    settings: Settings, redis_client: redis.Redis, slack: SlackAPIStandIn, queue: RQJobQueue | None = None
+) -> Bot:
+    services = build_services(settings, redis_client=redis_client, queue=queue)
     start_worker(services)
     server, thread = start_http_server(services, "127.0.0.1", 0)
     return Bot(services, slack, server.server_port, server, thread)

@@ -18,7 +18,7 @@ import pytest
 import redis
 
 from bot.config import Settings
-from bot.jobs.queue import make_queue
+from bot.jobs.queue import RQJobQueue, make_queue
 from standins.openai_server import OpenAIStandIn
 from standins.slack_api import SlackAPIStandIn
 from standins.slack_driver import (
@@ -199,7 +199,8 @@ def test_web_only_serve_leaves_checks_to_worker_processes(
         driver = Bot(services=None, slack=slack, port=port, _server=None, _thread=None)  # type: ignore[arg-type]
         response = driver.command(ARTICLE)
         assert response.status == 200
-        wait_until(lambda: make_queue(redis_client).count == 1, 10)
+        wait_until(lambda: RQJobQueue(redis_client).depth() == 1, 10)
+        assert make_queue(redis_client).count == 0  # in the intake: the workers' movers hand it to RQ
         assert not slack.calls_to("chat.postMessage")  # queued, not run: no worker in the web process
         worker = _start(env, ["worker", "--burst"], tmp_path / "worker.log")
         assert worker.wait(30) == 0, (tmp_path / "worker.log").read_text()

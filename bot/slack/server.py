@@ -40,8 +40,6 @@ from slack_sdk.errors import SlackApiError
 
 from bot import metrics, store
 from bot.config import Settings
-from bot.jobs.model import shutdown_queue
-from bot.jobs.queue import make_queue
 from bot.logs import configure_logging
 from bot.slack.app import build_app
 from bot.slack.httpd import HttpLimits, HttpServer
@@ -72,6 +70,11 @@ def _refuse(start_response: Callable[..., Any], status: str, reason: str) -> Ite
     return [f"{status.split(' ', 1)[1]}: {reason}".encode()]
 
 
+def _bolt_reads_json(text: str, content_type: str | None) -> bool:
+    """Whether Bolt's ``parse_body`` will ``json.loads`` (the body, or a form's payload): its own test."""
+    return content_type == "application/json" or text.startswith("{") or "payload" in text
+
+
 def _read_event_body(environ: dict[str, Any], max_body: int) -> bytes | tuple[str, str]:
     """The body, or (status, reason) to refuse it with. Checked before reading, whatever the server."""
     raw = environ.get("CONTENT_LENGTH") or "0"
@@ -83,12 +86,17 @@ def _read_event_body(environ: dict[str, Any], max_body: int) -> bytes | tuple[st
     body = environ["wsgi.input"].read(length)
     if len(body) != length:
         return "400 Bad Request", "the body is shorter than its Content-Length"
+    # Slack always sends UTF-8 and well-formed payloads; Bolt parses the body before it checks the
+    # signature and has no answer for junk but an exception (a 500). Refuse it here as a bad request.
     try:
-        # Slack always sends UTF-8 and well-formed payloads; Bolt parses the body before it checks the
-        # signature and has no answer for junk but an exception (a 500). Refuse it here as a bad request.
-        parsed = parse_body(body.decode("utf-8"), environ.get("CONTENT_TYPE"))
+        text = body.decode("utf-8")
     except UnicodeDecodeError:
         return "400 Bad Request", "the body is not UTF-8"
+    content_type = environ.get("CONTENT_TYPE")
+    if not _bolt_reads_json(text, content_type):
+        return body  # a slash command's form: Bolt's parse_qsl takes anything
+    try:
+        parsed = parse_body(text, content_type)
     except ValueError:
         return "400 Bad Request", "the body is not a Slack payload"
     if not isinstance(parsed, dict):
@@ -184,7 +192,9 @@ def start_worker(services: Services) -> None:
         from bot.jobs.worker import start_in_process_worker
         from bot.slack.jobs import runner_for
 
-        services.worker = start_in_process_worker(services.redis, services.settings, lambda: runner_for(services))
+        services.worker = start_in_process_worker(
+            services.redis, services.settings, lambda: runner_for(services), queue=services.queue
+        )
 
 
 def start_worker_processes(services: Services, redis_url: str) -> None:
@@ -210,7 +220,7 @@ def stop_background(services: Services) -> None:
         settings = services.settings
         services.worker.stop(timeout=settings.worker_stop_seconds if processes else settings.job_timeout_seconds)
         services.worker = None
-    shutdown_queue(services.queue)
+    services.scripts.close()
 
 
 def stop_http_server(server: HttpServer, thread: threading.Thread, services: Services) -> None:
@@ -240,7 +250,7 @@ def serve(settings: Settings) -> int:
         # Acks, clicks and /healthz use a short-timeout client; the workers are other processes.
         services = build_services(settings, redis_client=store.request_client(base))
         redis_url = store.url_for(base, settings.redis_url)
-        metrics.track_queue_depth(lambda: int(make_queue(services.redis).count))
+        metrics.track_queue_depth(services.queue.depth)
     except (redis.RedisError, OSError) as exc:
         _say(f"cannot reach Redis ({exc}); set REDIS_URL to a running server, or unset it for the embedded one.")
         return EXIT_FAILED

@@ -18,7 +18,6 @@ from bot import store
 from bot.config import Settings
 from bot.engine import Engine
 from bot.factory import build_engine
-from bot.jobs.model import JobQueue
 from bot.jobs.queue import RQJobQueue
 from bot.limits import Limits
 from bot.metrics import MeteredAnalyzer
@@ -53,13 +52,17 @@ class Services:
     state: StateStore
     limits: Limits
     client: WebClient
-    queue: JobQueue = field(repr=False)
+    queue: RQJobQueue = field(repr=False)
     listener_executor: ThreadPoolExecutor | None = field(default=None, repr=False)  # set by build_app
     worker: Any = field(default=None, repr=False)  # the in-process worker, when this process runs one
+    scripts: store.HeldConnectionScripts = field(init=False, repr=False)  # the ack's one round trip
+
+    def __post_init__(self) -> None:
+        self.scripts = store.HeldConnectionScripts(self.redis)
 
 
 def build_services(
-    settings: Settings, redis_client: redis.Redis | None = None, queue: JobQueue | None = None
+    settings: Settings, redis_client: redis.Redis | None = None, queue: RQJobQueue | None = None
 ) -> Services:
     """``queue`` defaults to the Redis job queue that every web and worker process shares."""
     client_redis = redis_client if redis_client is not None else store.connect(settings.redis_url)

@@ -12,7 +12,7 @@ from rq.job import JobStatus
 from rq.registry import StartedJobRegistry
 
 from bot.jobs.model import Job, QueueFull
-from bot.jobs.queue import PERFORM, QUEUE_NAME, RQJobQueue, make_queue, rq_job_id
+from bot.jobs.queue import INTAKE_PUSH_FUNCTION, PERFORM, QUEUE_NAME, RQJobQueue, make_queue, rq_job_id
 
 
 def job(job_id: str = "cmd-1", kind: str = "check", text: str = "An article.") -> Job:
@@ -78,22 +78,34 @@ def test_duplicate_of_a_running_job_is_a_no_op(redis_client: redis.Redis) -> Non
     assert queue.submit(job("cmd-running")) is False
 
 
-def test_queue_full_refuses_new_jobs(redis_client: redis.Redis) -> None:
+def _push(redis_client: redis.Redis, queue: RQJobQueue, item: Job) -> list:
+    """``intake_push`` alone, as the admission script runs it (after its gate and limits)."""
+    script = redis_client.register_script(
+        INTAKE_PUSH_FUNCTION + "return intake_push(KEYS, ARGV)"
+    )
+    request = queue.intake_request(item)
+    return script(keys=list(request.keys), args=list(request.args))
+
+
+def test_a_full_queue_counts_the_intake_and_rqs_queue(redis_client: redis.Redis) -> None:
     queue = RQJobQueue(redis_client, max_pending=2)
-    queue.submit(job("a"))
-    queue.submit(job("b"))
-    with pytest.raises(QueueFull, match="FACTCHECK_QUEUE_MAX_PENDING=2"):
-        queue.submit(job("c"))
+    queue.submit(job("a"))  # in RQ's queue
+    assert queue.intake_verdict(_push(redis_client, queue, job("b"))) == 2  # in the intake
+    assert queue.depth() == 2
+    with pytest.raises(QueueFull, match=r"2 jobs are already waiting .*FACTCHECK_QUEUE_MAX_PENDING=2"):
+        queue.intake_verdict(_push(redis_client, queue, job("c")))
+    assert redis_client.llen(queue.intake_key) == 1  # the refused one was not pushed
+    assert Job.model_validate_json(redis_client.lindex(queue.intake_key, 0)) == job("b")
 
 
 def test_stats_count_each_state(redis_client: redis.Redis) -> None:
     queue = RQJobQueue(redis_client)
     queue.submit(job("a"))
+    _push(redis_client, queue, job("b"))
     stats = queue.stats()
-    assert (stats.queued, stats.started, stats.scheduled, stats.failed) == (1, 0, 0, 0)
+    assert (stats.intake, stats.queued, stats.started, stats.scheduled, stats.failed) == (1, 1, 0, 0, 0)
     assert StartedJobRegistry(QUEUE_NAME, connection=redis_client).count == 0
-    queue.shutdown()  # nothing to stop; jobs stay in Redis
-    assert queue.depth() == 1
+    assert queue.depth() == 2
 
 
 def test_jobs_queued_under_the_old_function_name_still_run() -> None:

@@ -107,7 +107,8 @@ def test_malformed_requests_get_400_never_a_traceback(capped: Bot, raw: bytes) -
 
 
 def test_signed_junk_is_400_and_unsigned_commands_are_refused(capped: Bot) -> None:
-    assert capped.signed_post("payload={junk", "application/x-www-form-urlencoded").status == 400
+    for junk in ("payload={junk", "team=T1&payload=%7Bjunk", "payload=[1,2]", "{junk"):
+        assert capped.signed_post(junk, "application/x-www-form-urlencoded").status == 400, junk
     form = urllib.parse.urlencode(
         {"command": "/factcheck", "user_id": EDITOR, "channel_id": CHANNEL, "trigger_id": "1.2.3", "text": ARTICLE}
     )

@@ -29,8 +29,8 @@ def failing_bot(
     redis_process: RedisProcess, settings: Settings, slack: SlackAPIStandIn, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Bot]:
     client = store.connect(redis_process.url)
-    bot = start_bot(dataclasses.replace(settings, inprocess_workers=1), client, slack)
-    bot.services.queue = RQJobQueue(client, retry_max=1, retry_intervals=[0])  # two attempts, no wait
+    two_attempts = RQJobQueue(client, retry_max=1, retry_intervals=[0])  # two attempts, no wait between
+    bot = start_bot(dataclasses.replace(settings, inprocess_workers=1), client, slack, queue=two_attempts)
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("engine bug")

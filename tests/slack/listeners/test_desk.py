@@ -87,7 +87,9 @@ def test_assign_tells_the_owner_once_with_a_link(bot: Bot) -> None:
     bot.reply(record.thread_ts, "unassign 2")
     wait_until(lambda: 2 not in bot.services.state.owners(record.checklist_id))
     assert not [c for c in bot.slack.calls_to("chat.postMessage") if c.params["channel"] == EDITOR]
-    actions = [e.action for e in bot.services.state.history(record.checklist_id)]
+    actions = wait_until(  # the history entry is written just after the owner changes
+        lambda: (a := [e.action for e in bot.services.state.history(record.checklist_id)]) and "unassigned" in a and a
+    )
     assert actions.count("assigned") == 3 and actions.count("unassigned") == 1
 
 
