@@ -41,7 +41,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-BURSTS = {50: 8, 200: 2}  # measured bursts per concurrency level, after one warm-up burst
+BURSTS = {50: 16, 200: 2}  # measured bursts per concurrency level, after one warm-up burst
 
 
 def burst(bot: Bot, texts: list[str]) -> list[Response]:
@@ -240,8 +240,10 @@ def run_deployment(latency: float, per_token: float, workers: int) -> dict[str, 
             OPENAI_API_KEY=llm.api_key,
             OPENAI_BASE_URL=llm.base_url,
             FACTCHECK_MODEL="bench-model",
-            FACTCHECK_USER_LIMIT="0",  # the load generator is one user
-            FACTCHECK_CHANNEL_LIMIT="0",
+            # The load generator is one user in one channel: limits high enough never to refuse, so that
+            # every ack runs the limits as in production.
+            FACTCHECK_USER_LIMIT="1000000",
+            FACTCHECK_CHANNEL_LIMIT="1000000",
             FACTCHECK_LOG_LEVEL="WARNING",
             FACTCHECK_QUEUE_MAX_PENDING="5000",  # the bursts queue 600 jobs at once
         )

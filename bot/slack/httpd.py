@@ -15,6 +15,7 @@ included: they were never acked, so Slack retries them) and returns.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import threading
 import time
@@ -88,6 +89,11 @@ class HttpServer:
         self._thread = threading.Thread(target=self._run, name="fc-http", daemon=True)
 
     def start(self) -> threading.Thread:
+        # What the process built before serving (modules, compiled patterns, lexicons, the app) lives
+        # as long as it does: moved out of the cyclic collector's reach, a full collection during a
+        # burst scans only what requests allocate (measured: 27 ms -> under 1 ms, a stop of every thread).
+        gc.collect()
+        gc.freeze()
         self._thread.start()
         return self._thread
 
@@ -126,3 +132,4 @@ class HttpServer:
         with contextlib.suppress(OSError):  # the loop still wakes within _POLL_SECONDS
             self._server.pull_trigger()
         self._stopped.wait(timeout=self.limits.stop_seconds + 2.0)
+        gc.unfreeze()  # a process that serves again later (tests, embedders) can collect what it dropped
