@@ -1,6 +1,6 @@
-"""The Redis job queue: listeners ``submit`` a ``Job``; any ``factcheck worker`` (or the worker thread
-inside ``factcheck serve``) runs it with ``bot.jobs.worker.perform``. Nothing is lost when a process dies:
-the job stays in Redis until a worker finishes it, and a job abandoned mid-run is run again.
+"""The Redis job queue: listeners admit a ``Job`` (``bot.slack.gates``); any ``factcheck worker`` (serve
+runs them as child processes) runs it with ``bot.jobs.worker.perform``. Nothing is lost when a process
+dies: the job stays in Redis until a worker finishes it, and a job abandoned mid-run is run again.
 
 Why RQ and not arq: the engine, Bolt and slack_sdk are synchronous, and RQ runs plain functions in
 plain processes (no event loop to bridge); it ships the registries that find abandoned jobs and
