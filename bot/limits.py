@@ -109,7 +109,6 @@ class WindowRequest:
 
     keys: tuple[str, str]
     now: float
-    member: str
     args: tuple[float, int, int, int, str]
 
 
@@ -134,12 +133,15 @@ class Limits:
         return WindowRequest(
             keys=(self._key("user", user), self._key("channel", channel)),
             now=now,
-            member=member,
             args=(now, s.limit_window_seconds, s.user_limit, s.channel_limit, member),
         )
 
     def check_request(self, user: str, channel: str) -> LimitDecision:
-        """Count one check for ``user`` in ``channel`` if both limits allow it; else say which refuses."""
+        """Count one check for ``user`` in ``channel`` if both limits allow it; else say which refuses.
+
+        The limits alone, in their own round trip: listeners admit a job with ``bot.slack.gates.admit``,
+        which runs the same ``sliding_window`` in its one script; this is its direct surface (the limits'
+        tests, and anything limited that queues nothing)."""
         request = self.window_request(user, channel)
         if request is None:
             return ALLOWED

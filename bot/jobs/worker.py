@@ -455,7 +455,7 @@ def run_worker(settings: Settings, runner: RunnerFactory, burst: bool = False) -
         # Burst mode still honours what waits now: acked jobs and retries that are due, moved to the queue first.
         with contextlib.suppress(redis.RedisError):
             mover.drain()
-            enqueue_due_retries(make_queue(client))
+            enqueue_due_retries(queue.queue)
     else:
         mover.start()
 
