@@ -3,20 +3,13 @@ modal submitted, App Home opened. Built on ``slack_driver.Bot.signed_post``."""
 
 from __future__ import annotations
 
-import json
 import time
-import urllib.parse
 from itertools import count
 from typing import Any
 
 from standins.slack_driver import CHANNEL, EDITOR, Bot, Response
 
 _ids = count(1)
-
-
-def _interaction(bot: Bot, payload: dict[str, Any]) -> Response:
-    body = urllib.parse.urlencode({"payload": json.dumps(payload)})
-    return bot.signed_post(body, "application/x-www-form-urlencoded")
 
 
 def choose(
@@ -48,9 +41,9 @@ def submit(bot: Bot, view: dict[str, Any], values: dict[str, dict[str, Any]], us
         "api_app_id": "A1",
         "token": "legacy",
         "trigger_id": f"{next(_ids)}.1.view",
-        "view": {**view, "id": f"V{next(_ids)}", "team_id": "T1", "state": {"values": values}},
+        "view": {"id": f"V{next(_ids)}", **view, "team_id": "T1", "state": {"values": values}},
     }
-    return _interaction(bot, payload)
+    return bot.interaction(payload)
 
 
 def home_opened(bot: Bot, user: str = EDITOR, tab: str = "home") -> Response:

@@ -231,6 +231,11 @@ class Bot:
             "response_url": self.slack.response_url("click"),
             "actions": [{**action, "action_ts": f"{time.time():.6f}"}],
         }
+        return self.interaction(payload)
+
+    def interaction(self, payload: dict[str, Any]) -> Response:
+        """Any interactivity ``payload`` (block actions, shortcuts, view submissions), form-encoded and
+        signed as Slack sends it."""
         body = urllib.parse.urlencode({"payload": json.dumps(payload)})
         return self.signed_post(body, "application/x-www-form-urlencoded")
 

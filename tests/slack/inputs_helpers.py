@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import time
-import urllib.parse
 from itertools import count
 from typing import Any
 from urllib.parse import urlsplit
 
 from bot.config import Settings
 from bot.slack.modal import LINK_ACTION, LINK_BLOCK, TEXT_ACTION, TEXT_BLOCK
+from standins.desk_driver import submit
 from standins.slack_api import SlackAPIStandIn
 from standins.slack_driver import CHANNEL, EDITOR, SECRET, TOKEN, Bot, Response
 from standins.web_pages import WebPages
@@ -39,11 +39,6 @@ def seed_with_file(slack: SlackAPIStandIn, ts: str, file: dict[str, Any], text: 
     slack.seed_message(CHANNEL, {"ts": ts, "user": EDITOR, "text": text, "files": [file], "upload": True})
 
 
-def _interaction(bot: Bot, payload: dict[str, Any]) -> Response:
-    body = urllib.parse.urlencode({"payload": json.dumps(payload)})
-    return bot.signed_post(body, "application/x-www-form-urlencoded")
-
-
 def shortcut(bot: Bot, ts: str, user: str = EDITOR, channel: str = CHANNEL, response_url: str = "") -> Response:
     """The "Fact-check this message" message shortcut on the message at ``ts``."""
     message = bot.slack.message(channel, ts) or {"ts": ts, "type": "message", "text": ""}
@@ -62,28 +57,16 @@ def shortcut(bot: Bot, ts: str, user: str = EDITOR, channel: str = CHANNEL, resp
         "token": "legacy",
         "api_app_id": "A1",
     }
-    return _interaction(bot, payload)
+    return bot.interaction(payload)
 
 
 def submit_modal(bot: Bot, view: dict[str, Any], link: str = "", text: str = "", user: str = EDITOR) -> Response:
     """A ``view_submission`` of the modal ``views.open`` received, with the fields filled in."""
-    state = {
-        "values": {
-            LINK_BLOCK: {LINK_ACTION: {"type": "url_text_input", "value": link or None}},
-            TEXT_BLOCK: {TEXT_ACTION: {"type": "plain_text_input", "value": text or None}},
-        }
+    values = {
+        LINK_BLOCK: {LINK_ACTION: {"type": "url_text_input", "value": link or None}},
+        TEXT_BLOCK: {TEXT_ACTION: {"type": "plain_text_input", "value": text or None}},
     }
-    payload = {
-        "type": "view_submission",
-        "team": {"id": "T1", "domain": "example"},
-        "user": {"id": user, "username": "editor", "team_id": "T1"},
-        "api_app_id": "A1",
-        "token": "legacy",
-        "trigger_id": f"{next(_ids)}.1.view",
-        "view": {**view, "state": state, "hash": "h1", "team_id": "T1", "app_id": "A1"},
-        "response_urls": [],
-    }
-    return _interaction(bot, payload)
+    return submit(bot, {**view, "hash": "h1", "app_id": "A1"}, values, user)
 
 
 def opened_view(slack: SlackAPIStandIn, index: int = -1) -> dict[str, Any]:
