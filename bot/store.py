@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import atexit
 import os
+import socket
+import ssl
+import struct
 import threading
 import weakref
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import hiredis
 import redis
 from redis.backoff import ExponentialBackoff, NoBackoff
 from redis.commands.core import Script
-from redis.exceptions import NoScriptError
+from redis.exceptions import NoScriptError, ResponseError
 from redis.retry import Retry
 
 # A dead server should cost a request a second, not the library default's many retries.
@@ -76,58 +80,154 @@ def request_client(client: redis.Redis, timeout: float = REQUEST_TIMEOUT_SECONDS
 
 
 class HeldConnectionScripts:
-    """Runs Lua scripts on ``client``'s server on one connection per thread, held for the thread's life.
+    """Runs Lua scripts on ``client``'s server on one socket per thread, held for the thread's life.
 
-    The ack's one Redis round trip (``bot.slack.gates.admit``) goes through here: a call through the
-    client takes a connection from the pool and gives it back each time (locks, a readiness poll, the
-    retry wrapper), which cost about 40 us of CPU a call beside the round trip's 25 us (measured on a
-    held connection), a third of an ack's own work. Like the pool, it first checks that the idle
-    connection has nothing to read (a server restart closes it: a new one is opened). Connections have
-    the client's settings (its timeouts) but not its pool: one closes when its thread ends, and
-    ``close`` closes them all. One that failed mid-call is closed and the error raised (the ack says
-    Redis did not answer)."""
+    The ack's one Redis round trip (``bot.slack.gates.admit``) goes through here. Measured under a burst
+    of acks, a call through the client cost the web process 0.4 ms of CPU, most of it not the round trip:
+    the pool's locks and readiness poll, and a socket with a Python timeout, on which every send and
+    receive is two system calls (a poll, then the call), each letting another thread take the GIL and
+    making this one queue for it again. Here a call is one ``sendall`` and one ``recv_into`` on a
+    blocking socket whose timeouts are the kernel's (``SO_SNDTIMEO``/``SO_RCVTIMEO``, the client's
+    ``socket_timeout``), with hiredis packing and parsing: 0.4 -> 0.25 ms per ack (``make bench``).
+
+    The client's connection class opens each socket (address, AUTH, SELECT); TLS connections keep
+    redis-py's own path. A held socket the server has closed since its last call (a restart, an idle
+    timeout) shows up as a send that fails or a reply that never starts: the call is sent once more on a
+    new socket (the server never ran it; even if it had, the gate and the job id make a second run a
+    no-op). A timeout or a failure on a new socket closes it and raises ``redis.TimeoutError`` /
+    ``redis.ConnectionError`` (the ack says Redis did not answer). ``close`` closes every socket."""
 
     def __init__(self, client: redis.Redis) -> None:
         pool = client.connection_pool
         self._connection_class = pool.connection_class
         self._connection_kwargs = dict(pool.connection_kwargs)
         self._local = threading.local()
-        self._opened: weakref.WeakSet[Any] = weakref.WeakSet()
+        self._opened: weakref.WeakSet[_HeldSocket] = weakref.WeakSet()
 
-    def _connection(self) -> Any:
-        connection = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = self._local.connection = self._connection_class(**self._connection_kwargs)
-            self._opened.add(connection)
-        elif _stale(connection):
-            connection.disconnect()  # start on a new socket (send connects)
-        return connection
+    def _held(self) -> _HeldSocket:
+        held = getattr(self._local, "held", None)
+        if held is None:
+            held = self._local.held = _HeldSocket(self._connection_class(**self._connection_kwargs))
+            self._opened.add(held)
+        return held
 
     def run(self, script: Script, keys: Sequence[Any], args: Sequence[Any]) -> Any:
-        connection = self._connection()
+        held = self._held()
+        reply = held.call(("EVALSHA", script.sha, len(keys), *keys, *args))
+        if isinstance(reply, NoScriptError):  # a restarted or new server: EVAL runs it and caches it there
+            reply = held.call(("EVAL", script.script, len(keys), *keys, *args))
+        if isinstance(reply, ResponseError):
+            raise reply
+        return reply
+
+    def close(self) -> None:
+        """Close every socket still open (a thread may use its own again: it reconnects)."""
+        for held in list(self._opened):
+            held.close()
+
+
+class _ServerClosed(Exception):
+    """The server closed a held socket before this call reached it."""
+
+
+class _HeldSocket:
+    """One thread's socket to Redis, opened by a redis-py connection and then spoken to directly."""
+
+    def __init__(self, connection: redis.Connection) -> None:
+        self.connection = connection
+        self.sock: Any = None
+        self.reader: Any = None
+        self.buffer = bytearray(64 * 1024)
+
+    def call(self, command: tuple[Any, ...]) -> Any:
+        """The reply to ``command`` (an error reply is returned, as the matching ``ResponseError``)."""
+        packed = hiredis.pack_command(command)
+        if self.sock is None:
+            return self._call_on_new_socket(packed)
         try:
-            try:
-                connection.send_command("EVALSHA", script.sha, len(keys), *keys, *args)
-                return connection.read_response()
-            except NoScriptError:  # a restarted or new server: EVAL runs it and caches it there
-                connection.send_command("EVAL", script.script, len(keys), *keys, *args)
-                return connection.read_response()
-        except (redis.ConnectionError, redis.TimeoutError, OSError):
-            connection.disconnect()  # a reply may be half-read: the next call starts on a new socket
+            return self._exchange(packed)
+        except _ServerClosed:
+            self.close()
+            return self._call_on_new_socket(packed)
+
+    def _call_on_new_socket(self, packed: bytes) -> Any:
+        self._open()
+        try:
+            return self._exchange(packed)
+        except _ServerClosed:
+            self.close()
+            raise redis.ConnectionError("Redis closed the connection") from None
+
+    def _open(self) -> None:
+        self.connection.connect()  # address, AUTH, SELECT: the client's own settings
+        sock = self.connection._sock  # the socket redis-py opened (private, stable since 2.x); spoken to here
+        self.reader = hiredis.Reader(replyError=_reply_error)
+        if isinstance(sock, ssl.SSLSocket):
+            self.sock = _RedisPyPath(self.connection)
+            return
+        timeout = self.connection.socket_timeout
+        if timeout is not None:  # the kernel times out a blocked send or receive: no poll() per call
+            seconds = int(timeout)
+            value = struct.pack("@ll", seconds, int((timeout - seconds) * 1_000_000))
+            sock.settimeout(None)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, value)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, value)
+        self.sock = sock
+
+    def _exchange(self, packed: bytes) -> Any:
+        sock, reader = self.sock, self.reader
+        if isinstance(sock, _RedisPyPath):
+            return sock.exchange(packed)
+        started = False
+        try:
+            sock.sendall(packed)
+            while (reply := reader.gets()) is False:
+                received = sock.recv_into(self.buffer)
+                if not received:
+                    raise _ServerClosed if not started else redis.ConnectionError("Redis closed the connection")
+                started = True
+                reader.feed(self.buffer, 0, received)
+            return reply
+        except (BlockingIOError, TimeoutError):  # EAGAIN: SO_SNDTIMEO/SO_RCVTIMEO ran out
+            self.close()  # a reply may come later: the next call starts on a new socket
+            raise redis.TimeoutError(f"Redis did not answer within {self.connection.socket_timeout} s") from None
+        except (BrokenPipeError, ConnectionResetError):
+            if started:
+                self.close()
+                raise redis.ConnectionError("Redis closed the connection") from None
+            raise _ServerClosed from None
+        except (OSError, redis.ConnectionError):
+            self.close()
             raise
 
     def close(self) -> None:
-        """Close every connection still open (a thread may use it again: it reconnects)."""
-        for connection in list(self._opened):
-            connection.disconnect()
+        self.sock = self.reader = None
+        self.connection.disconnect()
 
 
-def _stale(connection: Any) -> bool:
-    """An idle connection that has something to read was closed (a server restart) or is out of step."""
-    try:
-        return bool(connection.can_read())
-    except (redis.ConnectionError, OSError):
-        return True
+class _RedisPyPath:
+    """TLS sockets buffer above the kernel: there, redis-py's own send and read (with their polls)."""
+
+    def __init__(self, connection: redis.Connection) -> None:
+        self.connection = connection
+
+    def exchange(self, packed: bytes) -> Any:
+        try:
+            closed = self.connection.can_read()  # idle, so anything to read means the server closed it
+        except (redis.ConnectionError, OSError):
+            closed = True
+        if closed:
+            raise _ServerClosed
+        self.connection.send_packed_command([packed])
+        try:
+            return self.connection.read_response()
+        except ResponseError as error:
+            return error
+
+
+def _reply_error(message: str) -> ResponseError:
+    """hiredis's factory for error replies: redis-py's classes (NOSCRIPT -> ``NoScriptError``)."""
+    return NoScriptError(message) if message.startswith("NOSCRIPT") else ResponseError(message)
 
 
 def url_for(client: redis.Redis, url: str | None) -> str:

