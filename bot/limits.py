@@ -13,10 +13,11 @@ because the limiter is; a warning is logged instead.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
+import os
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -112,6 +113,19 @@ class WindowRequest:
     args: tuple[float, int, int, int, str]
 
 
+_PROCESS_TAG = ""  # which process counted: pid and random bits (pids are reused across restarts)
+_members = itertools.count()
+
+
+def _new_process_tag() -> None:
+    global _PROCESS_TAG
+    _PROCESS_TAG = f"{os.getpid():x}{os.urandom(3).hex()}"
+
+
+_new_process_tag()
+os.register_at_fork(after_in_child=_new_process_tag)  # a forked child must not repeat its parent's members
+
+
 class Limits:
     def __init__(self, client: redis.Redis, settings: Settings, clock: Callable[[], float] = time.time) -> None:
         self.client = client
@@ -129,7 +143,8 @@ class Limits:
         if s.user_limit <= 0 and s.channel_limit <= 0:
             return None
         now = self.clock()
-        member = f"{now:.6f}:{uuid.uuid4().hex[:8]}"  # unique: two checks in the same instant both count
+        # unique, so two checks in the same instant both count; no uuid4 (a system call on every ack)
+        member = f"{now:.6f}:{_PROCESS_TAG}:{next(_members)}"
         return WindowRequest(
             keys=(self._key("user", user), self._key("channel", channel)),
             now=now,

@@ -86,8 +86,17 @@ def _safe(action: Callable[[], None]) -> None:
         log.debug("metric update failed", exc_info=True)
 
 
+_request_counters: dict[str, Any] = {}  # kind -> its child counter: ``labels()`` locks and hashes on every ack
+
+
 def count_request(kind: str) -> None:
-    _safe(lambda: REQUESTS.labels(kind=kind).inc())
+    def act() -> None:
+        counter = _request_counters.get(kind)
+        if counter is None:
+            counter = _request_counters[kind] = REQUESTS.labels(kind=kind)
+        counter.inc()
+
+    _safe(act)
 
 
 def count_check(analyzer: str, outcome: str, seconds: float | None = None) -> None:

@@ -162,3 +162,20 @@ def test_describe_window(seconds: int, text: str) -> None:
 )
 def test_describe_wait(seconds: float, text: str) -> None:
     assert describe_wait(seconds) == text
+
+
+def test_checks_in_the_same_instant_count_once_each_in_this_process_and_a_forked_one(
+    redis_client: redis.Redis,
+) -> None:
+    import os
+
+    lim = limits(redis_client, Clock(), user_limit=5, channel_limit=0)  # the clock never moves
+    assert lim.check_request("U1", "C1").allowed and lim.check_request("U1", "C1").allowed
+    pid = os.fork()
+    if pid == 0:  # the child continues the parent's member counter: its members must still differ
+        code = 0 if lim.check_request("U1", "C1").allowed and lim.check_request("U1", "C1").allowed else 1
+        os._exit(code)
+    assert os.waitpid(pid, 0)[1] == 0
+    assert lim.check_request("U1", "C1").allowed  # the fifth
+    refused = lim.check_request("U1", "C1")
+    assert not refused.allowed and refused.count == 5
