@@ -41,7 +41,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-BURSTS = {50: 16, 200: 2}  # measured bursts per concurrency level, after one warm-up burst
+BURSTS = {50: 24, 200: 2}  # measured bursts per concurrency level, after one warm-up burst
 
 
 def burst(bot: Bot, texts: list[str]) -> list[Response]:
