@@ -88,7 +88,8 @@ class HeldConnectionScripts:
     receive is two system calls (a poll, then the call), each letting another thread take the GIL and
     making this one queue for it again. Here a call is one ``sendall`` and one ``recv_into`` on a
     blocking socket whose timeouts are the kernel's (``SO_SNDTIMEO``/``SO_RCVTIMEO``, the client's
-    ``socket_timeout``), with hiredis packing and parsing: 0.4 -> 0.25 ms per ack (``make bench``).
+    ``socket_timeout``), with hiredis packing and parsing (measured in-process: the script call 110 ->
+    70 us of CPU, a whole ack 0.38-0.52 -> 0.33 ms; docs/performance.md).
 
     The client's connection class opens each socket (address, AUTH, SELECT); TLS connections keep
     redis-py's own path. A held socket the server has closed since its last call (a restart, an idle
@@ -142,15 +143,11 @@ class _HeldSocket:
     def call(self, command: tuple[Any, ...]) -> Any:
         """The reply to ``command`` (an error reply is returned, as the matching ``ResponseError``)."""
         packed = hiredis.pack_command(command)
-        if self.sock is None:
-            return self._call_on_new_socket(packed)
-        try:
-            return self._exchange(packed)
-        except _ServerClosed:
-            self.close()
-            return self._call_on_new_socket(packed)
-
-    def _call_on_new_socket(self, packed: bytes) -> Any:
+        if self.sock is not None:
+            try:
+                return self._exchange(packed)
+            except _ServerClosed:
+                self.close()  # closed while idle: the server never saw this call, so send it on a new socket
         self._open()
         try:
             return self._exchange(packed)
@@ -161,10 +158,10 @@ class _HeldSocket:
     def _open(self) -> None:
         self.connection.connect()  # address, AUTH, SELECT: the client's own settings
         sock = self.connection._sock  # the socket redis-py opened (private, stable since 2.x); spoken to here
-        self.reader = hiredis.Reader(replyError=_reply_error)
         if isinstance(sock, ssl.SSLSocket):
             self.sock = _RedisPyPath(self.connection)
             return
+        self.reader = hiredis.Reader(replyError=_reply_error)
         timeout = self.connection.socket_timeout
         if timeout is not None:  # the kernel times out a blocked send or receive: no poll() per call
             seconds = int(timeout)
