@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 
 import redis
 
+from bot import store
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
@@ -173,7 +174,7 @@ class Limits:
         if int(allowed):
             return ALLOWED
         s = self.settings
-        which = which.decode() if isinstance(which, bytes) else str(which)
+        which = store.text(which)
         count, oldest_at = int(count), float(oldest)
         retry = max(1.0, oldest_at + s.limit_window_seconds - request.now)
         maximum = s.user_limit if which == "user" else s.channel_limit

@@ -227,6 +227,12 @@ def _reply_error(message: str) -> ResponseError:
     return NoScriptError(message) if message.startswith("NOSCRIPT") else ResponseError(message)
 
 
+def text(value: bytes | str | int) -> str:
+    """A value from a Redis reply as text: clients here return bytes (see the module doc), scripts
+    may return integers, and a client made with ``decode_responses`` returns str."""
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
 def url_for(client: redis.Redis, url: str | None) -> str:
     """The ``REDIS_URL`` another process uses to reach ``client``'s server (embedded: its unix socket)."""
     if url:

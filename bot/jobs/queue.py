@@ -34,7 +34,7 @@ from rq.job import Job as RQJob
 from rq.job import JobStatus
 from rq.serializers import JSONSerializer
 
-from bot import metrics
+from bot import metrics, store
 from bot.config import Settings
 from bot.jobs.model import Job, QueueFull
 
@@ -147,8 +147,7 @@ class RQJobQueue:
 
     def intake_verdict(self, outcome: list) -> int:
         """``intake_push``'s answer: the number of jobs waiting, or ``QueueFull``."""
-        verdict = outcome[0].decode() if isinstance(outcome[0], bytes) else str(outcome[0])
-        if verdict == "full":
+        if store.text(outcome[0]) == "full":
             metrics.count_error("queue_full")
             raise QueueFull(f"{outcome[1]} jobs are already waiting (FACTCHECK_QUEUE_MAX_PENDING={self.max_pending})")
         return int(outcome[1])

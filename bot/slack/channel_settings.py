@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
+from bot import store
 from bot.desk import PRIORITY_RANK, shown_items
 from bot.models import Checklist
 from bot.slack.services import Services
@@ -37,9 +38,7 @@ def emoji_name(raw: str) -> str | None:
 
 def load(services: Services, channel: str) -> ChannelSettings:
     raw = services.redis.hgetall(_key(channel)) if channel else {}
-    data = {
-        (k.decode() if isinstance(k, bytes) else k): (v.decode() if isinstance(v, bytes) else v) for k, v in raw.items()
-    }
+    data = {store.text(k): store.text(v) for k, v in raw.items()}
     priority = data.get("min_priority", "low")
     return ChannelSettings(
         min_priority=priority if priority in PRIORITY_RANK else "low",

@@ -16,7 +16,7 @@ from typing import Literal
 import redis
 from redis.commands.core import Script
 
-from bot import metrics
+from bot import metrics, store
 from bot.jobs.model import Job, QueueFull
 from bot.jobs.queue import INTAKE_PUSH_FUNCTION
 from bot.limits import SLIDING_WINDOW_FUNCTION
@@ -162,7 +162,7 @@ def admit(
             *intake.args,
         ],
     )
-    verdict = answer[0].decode() if isinstance(answer[0], bytes) else str(answer[0])
+    verdict = store.text(answer[0])
     if verdict == "skipped":
         return "skipped"
     if verdict == "limited" and window is not None:

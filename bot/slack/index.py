@@ -14,6 +14,8 @@ import time
 
 import redis
 
+from bot import store
+
 MAX_READ = 50  # newest first; App Home shows fewer
 
 
@@ -43,7 +45,7 @@ class Index:
 
     def _read(self, family: str, ident: str) -> list[str]:
         raw = self.redis.zrevrange(_key(family, ident), 0, MAX_READ - 1)
-        return [v.decode() if isinstance(v, bytes) else str(v) for v in raw]
+        return [store.text(v) for v in raw]
 
     def started(self, user: str) -> list[str]:
         return self._read("started", user)

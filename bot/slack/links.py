@@ -6,6 +6,7 @@ import logging
 
 from slack_sdk.errors import SlackApiError
 
+from bot import store
 from bot.slack.services import Services
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ def thread_link(services: Services, channel: str, thread_ts: str) -> str:
     key = f"fc:link:{channel}:{thread_ts}"
     cached = services.redis.get(key)
     if cached:
-        return cached.decode() if isinstance(cached, bytes) else str(cached)
+        return store.text(cached)
     try:
         link = str(services.client.chat_getPermalink(channel=channel, message_ts=thread_ts)["permalink"])
     except (SlackApiError, KeyError) as exc:

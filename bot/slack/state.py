@@ -28,6 +28,7 @@ from contextlib import contextmanager, suppress
 
 import redis
 
+from bot import store
 from bot.models import Checklist
 from bot.slack.records import HistoryEntry, ItemStatus, Status, ThreadRecord
 from bot.text import normalize
@@ -51,9 +52,7 @@ def checklist_id_for(channel: str, thread_ts: str) -> str:
 
 
 def _text(value: bytes | str | None) -> str | None:
-    if value is None:
-        return None
-    return value.decode("utf-8") if isinstance(value, bytes) else value
+    return None if value is None else store.text(value)
 
 
 class StateStore:
