@@ -196,12 +196,15 @@ class FactcheckWorker(SimpleWorker):
             self.register_death()
         thread = getattr(self, "pubsub_thread", None)
         if thread is not None:
+            thread.stop()  # first, so that the reply to the unsubscribe (or RQ's 2 s retry pause) ends its loop
             with contextlib.suppress(redis.RedisError, OSError):
                 self.pubsub.unsubscribe()
-            thread.stop()
             thread.join(timeout=1)
-            with contextlib.suppress(redis.RedisError, OSError):
-                self.pubsub.close()
+            # A thread still alive (in RQ's 2 s pause while Redis is down) closes the pubsub itself on its way
+            # out; closing it here, under its next read, made it die with a TypeError.
+            if not thread.is_alive():
+                with contextlib.suppress(redis.RedisError, OSError):
+                    self.pubsub.close()
 
     # signals and stopping
     def _install_signal_handlers(self) -> None:
