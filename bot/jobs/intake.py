@@ -9,10 +9,12 @@ One runs beside every worker loop (``factcheck worker`` processes, the in-proces
 RQ's job records are built by the workers, never by the web process while it acks.
 
 An entry is never lost between the two lists: ``BLMOVE`` takes it from the intake onto the queue's
-*moving* list, ``submit`` enqueues it in RQ, and only then is it removed from *moving*. An entry left
-on *moving* by a mover that died between the two (a killed process) is handed over again by any
-mover that finds it there at two sweeps in a row (``SWEEP_SECONDS`` apart); handing a job over twice
-is harmless, because RQ keeps one job per id (``submit`` ignores a duplicate).
+*moving* list, ``submit`` enqueues it in RQ, and only then is it removed from *moving*. A mover that
+lost Redis between the two hands its entry over itself as soon as Redis answers again. An entry left
+on *moving* by a mover that died (a killed process) is handed over again by any mover that finds it
+there at two sweeps in a row (``SWEEP_SECONDS`` apart, far longer than a live mover holds one: at
+most ``MAX_DEFER_SECONDS`` and one ``submit``); handing a job over twice is harmless, because RQ keeps
+one job per id (``submit`` ignores a duplicate).
 
 An entry that is not a job (a newer or broken producer) is moved to the *rejected* list and logged
 with its length only (it may hold article text); nothing else is done with it.
@@ -35,7 +37,7 @@ from bot.jobs.reconnect import wait_for_redis
 log = logging.getLogger(__name__)
 
 BLOCK_SECONDS = 1  # an idle mover comes up this often: a stop takes effect within about this long
-SWEEP_SECONDS = 30  # entries on *moving* at two sweeps this far apart were left by a mover that died
+SWEEP_SECONDS = 10  # entries on *moving* at two sweeps this far apart were left by a mover that died
 MAX_DEFER_SECONDS = 2.0  # a job waits at most this long for the acks to pause (see let_acks_go_first)
 
 
@@ -64,6 +66,7 @@ class IntakeMover:
         self.stop = stop
         self.sweep_seconds = sweep_seconds
         self._seen_moving: set[bytes] = set()
+        self._in_hand: bytes | None = None  # taken onto *moving*, not yet handed over (kept through an outage)
         self._next_sweep = 0.0
         self._thread: threading.Thread | None = None
 
@@ -92,9 +95,20 @@ class IntakeMover:
             raw = self.client.lmove(intake, moving, "RIGHT", "LEFT")
         if raw is None:
             return False
+        self._in_hand = raw
         if block_seconds > 0:
             self.let_acks_go_first()
         self.hand_over(raw)
+        self._in_hand = None
+        return True
+
+    def finish_in_hand(self) -> bool:
+        """Hand over the entry this mover took before it lost Redis (it is still on *moving*)."""
+        if self._in_hand is None:
+            return False
+        log.warning("intake: the job in hand when Redis was lost is handed over now")
+        self.hand_over(self._in_hand)
+        self._in_hand = None
         return True
 
     def let_acks_go_first(self) -> float:
@@ -132,6 +146,7 @@ class IntakeMover:
         """Until ``stop``: move entries as they come, sweep now and then, and outlive Redis outages."""
         while not self.stop.is_set():
             try:
+                self.finish_in_hand()
                 if time.monotonic() >= self._next_sweep:
                     self.sweep()
                     self._next_sweep = time.monotonic() + self.sweep_seconds
@@ -140,6 +155,7 @@ class IntakeMover:
                 log.error("intake mover lost Redis (%s)", type(exc).__name__)
                 wait_for_redis(self.client, self.stop, "intake mover")
             except Exception:  # a bug: never silent; the entry stays on *moving* for a later sweep
+                self._in_hand = None
                 log.exception("intake mover: could not hand a job over; trying again shortly")
                 metrics.count_error("intake_mover")
                 self.stop.wait(BLOCK_SECONDS)

@@ -37,6 +37,13 @@ otherwise. The maintenance step here also moves due retries from the ScheduledJo
 queue (RQ's scheduler would fork a process, which a threaded web server should not do). The rerun
 is safe because jobs are idempotent: the messages a job posted are recorded in Redis as it goes
 and a rerun updates them instead of posting again.
+
+Two gaps in RQ's own maintenance are closed here (``clean_registries``): RQ cleans under a lock that
+lives 15 minutes, so a worker killed (or cut off from Redis) while cleaning stopped every retry of
+abandoned jobs for that long; here the lock lives ``MAINTENANCE_LOCK_SECONDS``. And a job a worker
+had taken off the queue (onto RQ's *intermediate* list) but not yet started when it died or lost
+Redis was failed by RQ after a minute or more; here it goes back to the front of the queue once it
+has sat there 3x ``heartbeat`` (``requeue_stranded``): it never ran, so it spends no retry.
 """
 
 from __future__ import annotations
@@ -55,9 +62,12 @@ import redis
 from rq import Queue
 from rq.exceptions import DequeueTimeout, StopRequested
 from rq.job import Job as RQJob
+from rq.registry import clean_registries
 from rq.timeouts import TimerDeathPenalty
 from rq.utils import current_timestamp
+from rq.utils import now as rq_now
 from rq.worker import SimpleWorker, WorkerStatus
+from rq.worker_registration import clean_worker_registry
 
 from bot import metrics
 from bot.config import Settings
@@ -72,7 +82,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SCHEDULE_LOCK_SECONDS = 30  # one process at a time moves due retries to the queue
+SCHEDULE_LOCK_SECONDS = 10  # one process at a time moves due retries to the queue (a crash holds it this long)
+MAINTENANCE_LOCK_SECONDS = 10  # one worker at a time cleans the registries (RQ's lock: 899 s)
+STRANDED_KEY = "fc:queue:stranded:{rq_id}"  # when a maintenance first saw a job taken but not started
 SCHEDULE_LOCK_KEY = "fc:queue:schedule-lock:{queue}"
 INPROCESS_DEQUEUE_SECONDS = 2  # worker threads poll the queue this often (see start_in_process_worker)
 TOLD_KEY = "fc:queue:told:{rq_id}"  # a failed job's requester was told (at most once)
@@ -290,6 +302,23 @@ class FactcheckWorker(SimpleWorker):
                 log.warning("heartbeat for job %s failed: %s", job.id, exc)
 
     # maintenance: abandoned jobs (RQ) and due retries (here)
+    def clean_registries(self) -> None:
+        """RQ's registry cleaning (abandoned jobs are retried there), under a lock a crash holds for
+        ``MAINTENANCE_LOCK_SECONDS`` instead of 15 minutes, and with stranded jobs put back in the queue
+        (``requeue_stranded``) instead of failed after a minute."""
+        for queue in self.queues:
+            lock = queue.registry_cleaning_key
+            if not self.connection.set(lock, os.getpid(), nx=True, ex=MAINTENANCE_LOCK_SECONDS):
+                continue
+            try:
+                clean_registries(queue, self._exc_handlers)
+                clean_worker_registry(queue)
+                requeue_stranded(queue, 3 * self.heartbeat_seconds)
+            finally:
+                with contextlib.suppress(redis.RedisError, OSError):
+                    self.connection.delete(lock)
+        self.last_cleaned_at = rq_now()
+
     def run_maintenance_tasks(self) -> None:
         super().run_maintenance_tasks()  # StartedJobRegistry.cleanup retries abandoned jobs
         for queue in self.queues:
@@ -297,6 +326,42 @@ class FactcheckWorker(SimpleWorker):
                 enqueue_due_retries(queue)
             with contextlib.suppress(redis.RedisError):
                 tell_given_up(queue)
+
+
+# keys: intermediate list, queue, first-seen mark; arg: the job id. Back in the queue only if still taken
+# (its worker may have started it, and taken it off, since it was looked at).
+REQUEUE_STRANDED = """
+redis.call('DEL', KEYS[3])
+if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then return 0 end
+redis.call('LPUSH', KEYS[2], ARGV[1])
+return 1
+"""
+
+
+def requeue_stranded(queue: Queue, after_seconds: float) -> int:
+    """Put back at the front of the queue the jobs a worker took (RQ moves each onto the queue's
+    *intermediate* list) but never started, once they have sat there ``after_seconds``: their worker
+    died or lost Redis in between (a live one starts a job within milliseconds). Returns how many."""
+    client = queue.connection
+    intermediate = queue.intermediate_queue.key
+    started = queue.started_job_registry
+    moved = 0
+    for raw in client.lrange(intermediate, 0, -1):
+        rq_id = raw.decode()
+        seen_key = STRANDED_KEY.format(rq_id=rq_id)
+        if rq_id in started:  # it started: RQ takes it off the list in the same step
+            client.delete(seen_key)
+            continue
+        first_seen = client.get(seen_key)
+        if first_seen is None:  # (SET NX GET would need Redis 7; the embedded one is 6.2)
+            client.set(seen_key, time.time(), nx=True, ex=int(2 * after_seconds) + 10)
+            continue
+        if time.time() - float(first_seen) < after_seconds:
+            continue
+        if client.register_script(REQUEUE_STRANDED)(keys=[intermediate, queue.key, seen_key], args=[raw]):
+            moved += 1
+            log.warning("job %s was taken but never started (its worker stopped); back in the queue", rq_id)
+    return moved
 
 
 def enqueue_due_retries(queue: Queue) -> int:

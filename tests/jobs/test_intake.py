@@ -114,3 +114,26 @@ def test_the_mover_outlives_a_redis_restart(redis_process: RedisProcess) -> None
         stop.set()
         mover.join(timeout=10)
     assert not mover.is_alive()
+
+
+def test_a_mover_cut_off_while_holding_a_job_hands_it_over_once_redis_is_back(redis_process: RedisProcess) -> None:
+    """Redis goes away between taking an entry and handing it to RQ: the mover hands it over itself
+    as Redis answers again, without waiting for a sweep."""
+    client = store.connect(redis_process.url)
+    queue, stop = RQJobQueue(client), threading.Event()
+    mover = IntakeMover(queue, stop, sweep_seconds=3600, max_defer_seconds=2.0)  # no second sweep here
+    push(client, queue, job(1))
+    client.set(queue.acking_key, "1", px=2000)  # acks "streaming": the mover holds the entry for 2 s
+    mover.start()
+    try:
+        wait_until(lambda: client.llen(moving_key(queue)) == 1, 5, "the mover to take the entry")
+        redis_process.stop()  # while it waits for the acks to pause; its hand-over then fails
+        time.sleep(2.5)
+        assert mover.is_alive()
+        redis_process.start()  # the append-only file brings the entry on *moving* back
+        wait_until(lambda: rq_ids(client) == [rq_job_id(job(1))], 10, "the held job to reach RQ")
+        assert client.llen(moving_key(queue)) == 0
+    finally:
+        stop.set()
+        mover.join(timeout=10)
+    assert not mover.is_alive()
