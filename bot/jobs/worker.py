@@ -54,7 +54,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
@@ -307,16 +307,12 @@ class FactcheckWorker(SimpleWorker):
         ``MAINTENANCE_LOCK_SECONDS`` instead of 15 minutes, and with stranded jobs put back in the queue
         (``requeue_stranded``) instead of failed after a minute."""
         for queue in self.queues:
-            lock = queue.registry_cleaning_key
-            if not self.connection.set(lock, os.getpid(), nx=True, ex=MAINTENANCE_LOCK_SECONDS):
-                continue
-            try:
+            with one_at_a_time(self.connection, queue.registry_cleaning_key, MAINTENANCE_LOCK_SECONDS) as mine:
+                if not mine:
+                    continue
                 clean_registries(queue, self._exc_handlers)
                 clean_worker_registry(queue)
                 requeue_stranded(queue, 3 * self.heartbeat_seconds)
-            finally:
-                with contextlib.suppress(redis.RedisError, OSError):
-                    self.connection.delete(lock)
         self.last_cleaned_at = rq_now()
 
     def run_maintenance_tasks(self) -> None:
@@ -338,15 +334,32 @@ return 1
 """
 
 
+@contextlib.contextmanager
+def one_at_a_time(client: redis.Redis, key: str, seconds: int) -> Iterator[bool]:
+    """Whether this process took ``key``, a lock a crash holds for at most ``seconds``; released on the
+    way out (a lost Redis lets it expire instead)."""
+    if not client.set(key, os.getpid(), nx=True, ex=seconds):
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        with contextlib.suppress(redis.RedisError, OSError):
+            client.delete(key)
+
+
 def requeue_stranded(queue: Queue, after_seconds: float) -> int:
     """Put back at the front of the queue the jobs a worker took (RQ moves each onto the queue's
     *intermediate* list) but never started, once they have sat there ``after_seconds``: their worker
     died or lost Redis in between (a live one starts a job within milliseconds). Returns how many."""
     client = queue.connection
     intermediate = queue.intermediate_queue.key
-    started = queue.started_job_registry
+    taken = client.lrange(intermediate, 0, -1)
+    if not taken:
+        return 0
+    started = set(queue.started_job_registry.get_job_ids(cleanup=False))  # read once, not per job
     moved = 0
-    for raw in client.lrange(intermediate, 0, -1):
+    for raw in taken:
         rq_id = raw.decode()
         seen_key = STRANDED_KEY.format(rq_id=rq_id)
         if rq_id in started:  # it started: RQ takes it off the list in the same step
@@ -367,10 +380,9 @@ def requeue_stranded(queue: Queue, after_seconds: float) -> int:
 def enqueue_due_retries(queue: Queue) -> int:
     """Move jobs whose retry time has come from the ScheduledJobRegistry to the queue; returns how many."""
     registry = queue.scheduled_job_registry
-    lock = SCHEDULE_LOCK_KEY.format(queue=queue.name)
-    if not queue.connection.set(lock, os.getpid(), nx=True, ex=SCHEDULE_LOCK_SECONDS):
-        return 0
-    try:
+    with one_at_a_time(queue.connection, SCHEDULE_LOCK_KEY.format(queue=queue.name), SCHEDULE_LOCK_SECONDS) as mine:
+        if not mine:
+            return 0
         job_ids = registry.get_jobs_to_schedule(current_timestamp())
         moved = 0
         for job_id in job_ids:
@@ -386,8 +398,6 @@ def enqueue_due_retries(queue: Queue) -> int:
             moved += 1
             log.info("job %s: retry due, back in the queue", job_id)
         return moved
-    finally:
-        queue.connection.delete(lock)
 
 
 def _reason(job: RQJob) -> str:
